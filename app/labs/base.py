@@ -1,0 +1,40 @@
+"""What every lab is: a pure function from validated, bounded inputs to a result."""
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from pydantic import BaseModel, ValidationError
+
+from app.labs.errors import field_errors
+
+
+@dataclass(frozen=True)
+class Lab:
+    """Describes one lab: its inputs, the torch function, its template and its title."""
+
+    id: str
+    title: str  # an English msgid, translated when shown
+    summary: str  # an English msgid, translated when shown
+    params: type[BaseModel]
+    result: type[BaseModel]
+    run: Callable[[Any], BaseModel]
+
+
+@dataclass
+class LabState:
+    """Holds what a lab page shows: the form's values, any input errors, and the result."""
+
+    lab: Lab
+    values: dict[str, Any]
+    errors: dict[str, str] = field(default_factory=dict)
+    result: BaseModel | None = None
+
+
+def evaluate(lab: Lab, raw: dict[str, Any]) -> LabState:
+    """Validate raw inputs (query string or JSON) and run the lab, or report what was wrong."""
+    values = {**lab.params().model_dump(mode="json"), **raw}
+    try:
+        params = lab.params.model_validate(raw)
+    except ValidationError as exc:
+        return LabState(lab, values, errors=field_errors(exc))
+    return LabState(lab, params.model_dump(mode="json"), result=lab.run(params))

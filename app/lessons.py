@@ -1,0 +1,199 @@
+"""Parse lessons/<locale>/NN-slug.md (YAML front matter + Markdown with directives) into frozen models.
+
+Directive lines, each alone on its line:
+    ::: lab <lab_id> [key=value&key=value]   embed a lab, optionally with starting inputs
+    ::: callout <mistake|note|why>           start a callout box; it ends at a line ':::'
+Inline, [[fact:<fact_id>]] is replaced by a value torch computes when the page is asked for.
+"""
+
+import re
+from pathlib import Path
+from typing import Annotated, Literal, Union
+from urllib.parse import parse_qsl
+
+import yaml
+from markdown_it import MarkdownIt
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from app.i18n import LOCALES
+
+FILE_NAME = re.compile(r"^(?P<order>\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+DIRECTIVE = re.compile(r"^:::\s*(?P<kind>\w+)?\s*(?P<arg>\S+)?\s*(?P<extra>\S+)?\s*$")
+FACT = re.compile(r"\[\[fact:(?P<id>[a-z0-9_]+)\]\]")
+CALLOUT_KINDS = ("mistake", "note", "why")
+
+_markdown = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+
+
+class LessonError(Exception):
+    """A lesson file is broken; the message names the file and says how to fix it."""
+
+
+class FrontMatter(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: str = Field(min_length=1, max_length=120)
+    summary: str = Field(min_length=1, max_length=300)
+
+
+class MarkdownPart(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    kind: Literal["markdown"] = "markdown"
+    html: str  # may hold [[fact:id]] placeholders, filled per request
+
+
+class CalloutPart(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    kind: Literal["callout"] = "callout"
+    style: Literal["mistake", "note", "why"]
+    html: str
+
+
+class LabPart(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    kind: Literal["lab"] = "lab"
+    lab_id: str
+    start: tuple[tuple[str, str], ...] = ()  # the inputs the lab opens with, before the learner's own
+
+
+Part = Annotated[Union[MarkdownPart, CalloutPart, LabPart], Field(discriminator="kind")]
+
+
+class Lesson(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    slug: str
+    locale: str
+    order: int
+    file_name: str
+    title: str
+    summary: str
+    parts: tuple[Part, ...]
+
+    @property
+    def lab_ids(self) -> list[str]:
+        return [part.lab_id for part in self.parts if isinstance(part, LabPart)]
+
+    @property
+    def fact_ids(self) -> list[str]:
+        ids: list[str] = []
+        for part in self.parts:
+            if isinstance(part, (MarkdownPart, CalloutPart)):
+                ids += FACT.findall(part.html)
+        return ids
+
+
+def _split_front_matter(path: Path, text: str) -> tuple[dict, str]:
+    if not text.startswith("---\n"):
+        raise LessonError(f"{path}: start the file with a '---' line, then the front matter (title, summary), then '---'")
+    try:
+        header, body = text[4:].split("\n---\n", 1)
+    except ValueError:
+        raise LessonError(f"{path}: close the front matter with a line '---'") from None
+    try:
+        data = yaml.safe_load(header) or {}
+    except yaml.YAMLError as exc:
+        raise LessonError(f"{path}: the front matter is not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise LessonError(f"{path}: the front matter must be 'key: value' lines (title, summary)")
+    return data, body
+
+
+def _parse_body(path: Path, body: str, known_labs: set[str], known_facts: set[str]) -> tuple[Part, ...]:
+    parts: list[Part] = []
+    buffer: list[str] = []
+    callout: str | None = None
+
+    def flush() -> None:
+        text = "\n".join(buffer).strip()
+        buffer.clear()
+        if not text:
+            return
+        html = _markdown.render(text)
+        for fact_id in FACT.findall(html):
+            if fact_id not in known_facts:
+                raise LessonError(f"{path}: unknown fact '{fact_id}'; known facts are: {', '.join(sorted(known_facts))}")
+        parts.append(CalloutPart(style=callout, html=html) if callout else MarkdownPart(html=html))
+
+    for number, line in enumerate(body.splitlines(), start=1):
+        match = DIRECTIVE.match(line) if line.startswith(":::") else None
+        if not match:
+            buffer.append(line)
+            continue
+        where = f"{path}, body line {number}"
+        kind, arg, extra = match["kind"], match["arg"], match["extra"]
+        if kind is None:
+            if callout is None:
+                raise LessonError(f"{where}: ':::' closes a callout, but none is open")
+            flush()
+            callout = None
+        elif kind == "callout":
+            if callout is not None:
+                raise LessonError(f"{where}: close the open callout with ':::' before starting another")
+            if arg not in CALLOUT_KINDS:
+                raise LessonError(f"{where}: write '::: callout <kind>' with kind one of {', '.join(CALLOUT_KINDS)}")
+            flush()
+            callout = arg
+        elif kind == "lab":
+            if callout is not None:
+                raise LessonError(f"{where}: a lab cannot sit inside a callout; close the callout with ':::' first")
+            if arg not in known_labs:
+                raise LessonError(f"{where}: unknown lab '{arg}'; known labs are: {', '.join(sorted(known_labs))}")
+            flush()
+            parts.append(LabPart(lab_id=arg, start=tuple(parse_qsl(extra or "", keep_blank_values=True))))
+        else:
+            raise LessonError(f"{where}: unknown directive '::: {kind}'; use '::: lab <id>' or '::: callout <kind>'")
+    if callout is not None:
+        raise LessonError(f"{path}: a '::: callout {callout}' is never closed; add a line ':::' after its text")
+    flush()
+    return tuple(parts)
+
+
+def parse_lesson(path: Path, locale: str, known_labs: set[str], known_facts: set[str]) -> Lesson:
+    """Parse and validate one lesson file; raise LessonError naming the file and the fix."""
+    name = FILE_NAME.match(path.name)
+    if not name:
+        raise LessonError(f"{path}: name lesson files NN-slug.md, e.g. 01-tensor-or-parameter.md")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise LessonError(f"{path}: save the file as UTF-8") from None
+    data, body = _split_front_matter(path, text)
+    try:
+        front = FrontMatter.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'front matter'}: {e['msg']}" for e in exc.errors())
+        raise LessonError(f"{path}: fix the front matter (allowed keys: title, summary): {problems}") from None
+    parts = _parse_body(path, body, known_labs, known_facts)
+    if not any(isinstance(part, LabPart) for part in parts):
+        raise LessonError(f"{path}: every lesson embeds at least one lab; add a line '::: lab <id>'")
+    return Lesson(
+        slug=name["slug"], locale=locale, order=int(name["order"]), file_name=path.name,
+        title=front.title, summary=front.summary, parts=parts,
+    )
+
+
+def load_lessons(root: Path, known_labs: set[str], known_facts: set[str]) -> dict[str, tuple[Lesson, ...]]:
+    """Load every locale's lessons in order; the two locales must hold the same files."""
+    by_locale: dict[str, tuple[Lesson, ...]] = {}
+    for locale in LOCALES:
+        folder = root / locale
+        if not folder.is_dir():
+            raise LessonError(f"{folder}: missing; every locale ({', '.join(LOCALES)}) needs a lessons folder")
+        for stray in sorted(p for p in folder.iterdir() if not p.name.endswith(".md")):
+            raise LessonError(f"{stray}: only NN-slug.md lesson files belong in {folder}; move or delete it")
+        lessons = [parse_lesson(path, locale, known_labs, known_facts) for path in sorted(folder.glob("*.md"))]
+        orders = [lesson.order for lesson in lessons]
+        if len(set(orders)) != len(orders):
+            raise LessonError(f"{folder}: two lessons share a number prefix; give each file its own NN")
+        by_locale[locale] = tuple(lessons)
+    names = {locale: {lesson.file_name for lesson in lessons} for locale, lessons in by_locale.items()}
+    reference = names[LOCALES[0]]
+    for locale in LOCALES[1:]:
+        missing, extra = reference - names[locale], names[locale] - reference
+        if missing or extra:
+            raise LessonError(
+                f"{root / locale}: lessons must exist in every language; "
+                f"missing here: {sorted(missing) or 'none'}; only here: {sorted(extra) or 'none'}"
+            )
+    return by_locale

@@ -1,0 +1,37 @@
+"""Build the ASGI app: settings, torch threads, lessons loaded once, routes, static files."""
+
+import torch
+from fastapi import Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from app.labs import LABS
+from app.labs.facts import FACTS
+from app.lessons import load_lessons
+from app.settings import Settings
+from app.web import api, errors, pages
+from app.web.middleware import LocaleAndSecurityMiddleware
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Create the app; a broken lesson raises LessonError here, so start-up stops and says why."""
+    settings = settings or Settings()
+    # Small ops get slower when several threads compete for two cores; one knob, benchmarked.
+    torch.set_num_threads(settings.torch_threads)
+    app = FastAPI(
+        title="Parameter Lab",
+        description="Learn torch.nn.Parameter versus torch.Tensor by running real PyTorch.",
+        version="0.1.0",
+        dependencies=[Depends(errors.unknown_language)],
+    )
+    app.state.settings = settings
+    app.state.lessons = load_lessons(settings.lessons_dir, set(LABS), set(FACTS))
+    app.add_middleware(LocaleAndSecurityMiddleware, default_locale=settings.default_locale)
+    errors.install(app)
+    app.include_router(api.router)
+    api.add_lab_routes(app)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
+    return app
+
+
+app = create_app()

@@ -1,0 +1,50 @@
+"""Exception handlers: JSON for the API, a friendly page in the learner's language for HTML."""
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from app.i18n import LOCALES, gettext as _
+from app.labs.errors import field_errors
+from app.web.render import render
+
+API_PREFIXES = ("/api/", "/healthz")
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith(API_PREFIXES)
+
+
+def _page(request: Request, status: int, message: str):
+    return render(request, "error.html", {"status": status, "message": message}, status=status)
+
+
+async def http_error(request: Request, exc: HTTPException):
+    if wants_json(request):
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+    message = exc.detail if exc.status_code != 404 or exc.detail != "Not Found" else _("This page does not exist.")
+    return _page(request, exc.status_code, message)
+
+
+async def validation_error(request: Request, exc: RequestValidationError):
+    errors = field_errors(list(exc.errors()))
+    if wants_json(request):
+        return JSONResponse(
+            {"detail": "invalid input", "errors": [{"field": f, "message": m} for f, m in errors.items()]},
+            status_code=422,
+        )
+    return _page(request, 422, "; ".join(f"{field}: {message}" for field, message in errors.items()))
+
+
+async def unknown_language(request: Request):
+    """Reject ?lang= values we do not have, saying which exist."""
+    requested = request.scope.get("state", {}).get("lang_requested")
+    if requested is not None and requested not in LOCALES:
+        raise HTTPException(400, _("Unknown language “%(lang)s”; choose one of: %(choices)s")
+                            % {"lang": requested, "choices": ", ".join(LOCALES)})
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(HTTPException, http_error)
+    app.add_exception_handler(RequestValidationError, validation_error)

@@ -1,0 +1,86 @@
+"""Render templates: the Jinja environment, the full-page-or-fragment decision, shared context."""
+
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import PythonLexer
+
+from app.i18n import LOCALE_NAMES, LOCALES, current_locale, gettext, ngettext
+from app.settings import REPO_ROOT
+
+THEMES = ("system", "light", "dark")
+THEME_COOKIE = "plab_theme"
+
+
+@lru_cache(maxsize=512)
+def highlight_python(code: str) -> Markup:
+    """Colour Python source with CSS classes (our stylesheet owns the colours; no inline style)."""
+    return Markup(highlight(code, PythonLexer(), HtmlFormatter(nowrap=True)))
+
+
+def python_bool(value: Any) -> str:
+    """Show a value the way Python prints it, so True/False/None read as in a REPL."""
+    return repr(value) if value is None or isinstance(value, bool) else str(value)
+
+
+def build_environment() -> Environment:
+    environment = Environment(
+        loader=FileSystemLoader(REPO_ROOT / "templates"),
+        autoescape=select_autoescape(["html", "svg"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    environment.install_gettext_callables(gettext, ngettext, newstyle=True)
+    environment.filters["python"] = highlight_python
+    environment.filters["py"] = python_bool
+    return environment
+
+
+templates = build_environment()
+
+
+def is_htmx(request: Request) -> bool:
+    """Tell whether htmx asked for a fragment (a history restore wants the whole page)."""
+    return request.headers.get("hx-request") == "true" and request.headers.get("hx-history-restore-request") != "true"
+
+
+def url_with(request: Request, **changes: str | None) -> str:
+    """Return the current path and query with some parameters replaced (None removes one)."""
+    query = [(k, v) for k, v in request.query_params.multi_items() if k not in changes]
+    query += [(k, v) for k, v in changes.items() if v is not None]
+    return request.url.path + ("?" + urlencode(query) if query else "")
+
+
+def base_context(request: Request) -> dict[str, Any]:
+    theme = request.cookies.get(THEME_COOKIE)
+    return {
+        "request": request,
+        "locale": current_locale.get(),
+        "locale_names": LOCALE_NAMES,
+        "language_links": [(code, LOCALE_NAMES[code], url_with(request, lang=code)) for code in LOCALES],
+        "theme": theme if theme in THEMES else "system",
+        "themes": THEMES,
+        "here": url_with(request, lang=None),
+    }
+
+
+def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+    """Render a whole page."""
+    html = templates.get_template(template).render({**base_context(request), **context})
+    return HTMLResponse(html, status_code=status, headers={"Vary": "HX-Request, Accept-Language, Cookie"})
+
+
+def render_fragment(request: Request, template: str, macro: str, *args: Any, status: int = 200) -> HTMLResponse:
+    """Render one macro of a template: the block htmx swaps into the page."""
+    module = templates.get_template(template).make_module(base_context(request))
+    html = str(getattr(module, macro)(*args))
+    return HTMLResponse(html, status_code=status, headers={"Vary": "HX-Request, Accept-Language, Cookie"})

@@ -1,0 +1,98 @@
+"""Content checks: lessons parse, reference real labs and facts, and exist in both languages."""
+
+from pathlib import Path
+
+import pytest
+
+from app.i18n import LOCALES
+from app.labs import LABS
+from app.labs.facts import FACTS, compute
+from app.lessons import LabPart, LessonError, load_lessons, parse_lesson
+from app.settings import REPO_ROOT
+
+LESSONS_DIR = REPO_ROOT / "lessons"
+
+
+@pytest.fixture(scope="module")
+def lessons():
+    return load_lessons(LESSONS_DIR, set(LABS), set(FACTS))
+
+
+def test_every_locale_has_the_same_lessons_with_the_same_labs(lessons):
+    reference = [(lesson.file_name, lesson.lab_ids) for lesson in lessons["en"]]
+    for locale in LOCALES:
+        assert [(lesson.file_name, lesson.lab_ids) for lesson in lessons[locale]] == reference
+
+
+def test_slugs_and_numbers_are_unique(lessons):
+    for locale in LOCALES:
+        slugs = [lesson.slug for lesson in lessons[locale]]
+        assert len(slugs) == len(set(slugs))
+
+
+def test_every_lesson_has_a_lab_and_a_common_mistake_callout(lessons):
+    for lesson in lessons["en"] + lessons["zh-CN"]:
+        assert lesson.lab_ids, lesson.file_name
+        assert any(getattr(part, "style", None) == "mistake" for part in lesson.parts), lesson.file_name
+
+
+def test_referenced_labs_and_facts_exist_and_compute(lessons):
+    for lesson in lessons["en"] + lessons["zh-CN"]:
+        assert set(lesson.lab_ids) <= set(LABS)
+        for fact_id in lesson.fact_ids:
+            assert compute(fact_id)
+
+
+def test_no_orphan_files():
+    for locale in LOCALES:
+        for path in (LESSONS_DIR / locale).iterdir():
+            assert path.suffix == ".md", f"{path} is not a lesson"
+
+
+def test_every_lab_is_taught_somewhere(lessons):
+    taught = {lab_id for lesson in lessons["en"] for lab_id in lesson.lab_ids}
+    assert taught == set(LABS)
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+GOOD = "---\ntitle: T\nsummary: S\n---\nText\n\n::: lab tensor_or_parameter\n"
+
+
+@pytest.mark.parametrize(
+    "name, text, expected",
+    [
+        ("1-x.md", GOOD, "name lesson files NN-slug.md"),
+        ("01-x.md", "no front matter", "start the file with a '---'"),
+        ("01-x.md", "---\ntitle: T\nsummary: S\nauthor: me\n---\n::: lab tensor_or_parameter\n", "allowed keys"),
+        ("01-x.md", "---\ntitle: T\n---\n::: lab tensor_or_parameter\n", "summary"),
+        ("01-x.md", "---\ntitle: T\nsummary: S\n---\n::: lab nope\n", "unknown lab 'nope'"),
+        ("01-x.md", "---\ntitle: T\nsummary: S\n---\n::: lab tensor_or_parameter\n[[fact:nope]]\n", "unknown fact 'nope'"),
+        ("01-x.md", "---\ntitle: T\nsummary: S\n---\n::: lab tensor_or_parameter\n::: callout mistake\ntext\n", "never closed"),
+        ("01-x.md", "---\ntitle: T\nsummary: S\n---\n::: video x\n", "unknown directive"),
+        ("01-x.md", "---\ntitle: T\nsummary: S\n---\njust prose\n", "at least one lab"),
+    ],
+)
+def test_broken_lessons_name_the_file_and_the_fix(tmp_path, name, text, expected):
+    path = write(tmp_path, name, text)
+    with pytest.raises(LessonError) as error:
+        parse_lesson(path, "en", set(LABS), set(FACTS))
+    assert str(path) in str(error.value) and expected in str(error.value)
+
+
+def test_a_lesson_missing_in_one_language_stops_loading(tmp_path):
+    for locale in LOCALES:
+        (tmp_path / locale).mkdir()
+    write(tmp_path / "en", "01-a.md", GOOD)
+    with pytest.raises(LessonError, match="missing here"):
+        load_lessons(tmp_path, set(LABS), set(FACTS))
+
+
+def test_lab_directive_carries_starting_inputs(tmp_path):
+    path = write(tmp_path, "01-x.md", GOOD.replace("tensor_or_parameter", "tensor_or_parameter wrapper=tensor&seed=4"))
+    lab = next(part for part in parse_lesson(path, "en", set(LABS), set(FACTS)).parts if isinstance(part, LabPart))
+    assert dict(lab.start) == {"wrapper": "tensor", "seed": "4"}
