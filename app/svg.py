@@ -1,0 +1,184 @@
+"""Small server-drawn SVG pictures (heat map, line chart, histogram) with no inline style.
+
+Colours are attributes, text uses currentColor so it follows the theme, and every picture has a
+<title>; templates pair each picture with a table alternative for screen readers.
+"""
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import torch
+import torch.nn.functional as F
+from markupsafe import Markup, escape
+
+MAX_CELLS_PER_SIDE = 48
+WIDTH = 480
+
+NEGATIVE = (37, 99, 235)  # blue
+POSITIVE = (220, 88, 32)  # orange
+NEUTRAL = (247, 247, 247)
+
+
+def _mix(low: tuple[int, int, int], high: tuple[int, int, int], t: float) -> str:
+    r, g, b = (round(a + (c - a) * t) for a, c in zip(low, high))
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def diverging_colour(value: float, limit: float) -> str:
+    """Colour a value on a blue-white-orange scale symmetric around zero."""
+    if limit <= 0:
+        return _mix(NEUTRAL, NEUTRAL, 0)
+    t = max(-1.0, min(1.0, value / limit))
+    return _mix(NEUTRAL, POSITIVE, t) if t >= 0 else _mix(NEUTRAL, NEGATIVE, -t)
+
+
+def as_grid(tensor: torch.Tensor) -> tuple[torch.Tensor, bool]:
+    """Lay a tensor out as rows x columns (last dim across), averaging blocks when it is too big."""
+    values = tensor.detach().double()
+    if values.dim() == 0:
+        grid = values.reshape(1, 1)
+    elif values.dim() == 1:
+        grid = values.reshape(1, -1)
+    else:
+        grid = values.reshape(-1, values.shape[-1])
+    rows, cols = grid.shape
+    if rows <= MAX_CELLS_PER_SIDE and cols <= MAX_CELLS_PER_SIDE:
+        return grid, False
+    pooled = F.adaptive_avg_pool2d(grid[None, None], (min(rows, MAX_CELLS_PER_SIDE), min(cols, MAX_CELLS_PER_SIDE)))
+    return pooled[0, 0], True
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.3g}"
+
+
+LEVELS = 10  # colour steps each side of zero: fine enough to read, coarse enough to keep SVG small
+
+
+@dataclass(frozen=True)
+class HeatMap:
+    """A drawn heat map and what its caption needs (templates translate the words)."""
+
+    svg: Markup
+    low: float
+    high: float
+    block_averages: bool  # True when cells show averages of blocks of a large tensor
+
+
+def heatmap(tensor: torch.Tensor, title: str) -> HeatMap:
+    """Draw a tensor's values as coloured cells beside a labelled colour bar.
+
+    Cells of one colour share one <path>, which keeps a 48x48 map to a few tens of kilobytes.
+    """
+    grid, pooled = as_grid(tensor)
+    rows, cols = grid.shape
+    cell = max(2.0, min(28.0, WIDTH / cols))
+    width, height = cols * cell, max(rows * cell, 60.0)
+    limit = grid.abs().max().item() if grid.numel() else 0.0
+    values = grid.tolist()
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="heatmap" role="img" viewBox="0 0 {width + 70:.0f} {height:.0f}" '
+        f'width="{width + 70:.0f}" height="{height:.0f}"><title>{escape(title)}</title>'
+        f'<svg x="0" y="0" width="{width:.1f}" height="{rows * cell:.1f}" viewBox="0 0 {cols} {rows}" preserveAspectRatio="none">'
+    ]
+    if rows * cols <= 256:  # small enough to give every cell its own tooltip
+        for r, row in enumerate(values):
+            for c, value in enumerate(row):
+                parts.append(
+                    f'<rect x="{c}" y="{r}" width="1" height="1" fill="{_level_colour(value, limit)}">'
+                    f"<title>[{r}, {c}] = {_fmt(value)}</title></rect>"
+                )
+    else:
+        paths: dict[str, list[str]] = {}
+        for r, row in enumerate(values):
+            for c, value in enumerate(row):
+                paths.setdefault(_level_colour(value, limit), []).append(f"M{c} {r}h1v1h-1z")
+        parts += [f'<path fill="{colour}" d="{"".join(cells)}"/>' for colour, cells in paths.items()]
+    parts.append(
+        f'<rect x="0" y="0" width="{cols}" height="{rows}" fill="none" stroke="currentColor" '
+        f'stroke-opacity="0.35" vector-effect="non-scaling-stroke"/></svg>'
+    )
+    # Colour bar: its ends are +-max|value|, so zero is always the neutral middle.
+    bar_x = width + 8
+    for i in range(LEVELS * 2 + 1):
+        t = 1 - i / LEVELS
+        step = height / (LEVELS * 2 + 1)
+        parts.append(f'<rect x="{bar_x:.1f}" y="{i * step:.1f}" width="10" height="{step + 0.5:.1f}" fill="{diverging_colour(t, 1)}"/>')
+    parts.append(
+        f'<g font-size="10" fill="currentColor" font-family="monospace">'
+        f'<text x="{bar_x + 14:.1f}" y="9">{escape(_fmt(limit))}</text>'
+        f'<text x="{bar_x + 14:.1f}" y="{height / 2 + 3:.1f}">0</text>'
+        f'<text x="{bar_x + 14:.1f}" y="{height - 2:.1f}">{escape(_fmt(-limit))}</text></g></svg>'
+    )
+    flat = tensor.detach().double().flatten()
+    low, high = (flat.min().item(), flat.max().item()) if flat.numel() else (0.0, 0.0)
+    return HeatMap(Markup("".join(parts)), low, high, pooled)
+
+
+def _level_colour(value: float, limit: float) -> str:
+    if limit <= 0:
+        return diverging_colour(0, 1)
+    return diverging_colour(round(value / limit * LEVELS) / LEVELS, 1)
+
+
+def line_chart(values: Sequence[float], title: str, width: int = 360, height: int = 160) -> Markup:
+    """Draw values over steps as a polyline with labelled first/last points and y range."""
+    pad = 30
+    points = list(values)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="line-chart" role="img" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}"><title>{escape(title)}</title>'
+    ]
+    if points:
+        low, high = min(points), max(points)
+        span = (high - low) or 1.0
+        step = (width - 2 * pad) / max(1, len(points) - 1)
+        coords = [(pad + i * step, height - pad - (v - low) / span * (height - 2 * pad)) for i, v in enumerate(points)]
+        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
+        parts.append(f'<polyline points="{path}" fill="none" stroke="currentColor" stroke-width="2"/>')
+        for (x, y), v in zip(coords, points):
+            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="currentColor"><title>{escape(_fmt(v))}</title></circle>')
+        parts.append(
+            f'<g font-size="10" fill="currentColor" font-family="monospace">'
+            f'<text x="2" y="{pad - 8}">{escape(_fmt(high))}</text>'
+            f'<text x="2" y="{height - 6}">{escape(_fmt(low))}</text></g>'
+        )
+    parts.append(f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" stroke="currentColor" stroke-opacity="0.4"/>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def histogram(tensor: torch.Tensor, title: str, bins: int = 20, width: int = 360, height: int = 140) -> tuple[Markup, list[tuple[float, float, int]]]:
+    """Draw a histogram of a tensor's values; also return (left, right, count) per bin for a table."""
+    values = tensor.detach().double().flatten()
+    low, high = (values.min().item(), values.max().item()) if values.numel() else (0.0, 0.0)
+    if high == low:
+        low, high = low - 0.5, high + 0.5
+    counts = torch.histc(values, bins=bins, min=low, max=high).long().tolist() if values.numel() else [0] * bins
+    edges = [low + (high - low) * i / bins for i in range(bins + 1)]
+    tallest = max(counts) or 1
+    bar = width / bins
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="histogram" role="img" viewBox="0 0 {width} {height + 16}" '
+        f'width="{width}" height="{height + 16}"><title>{escape(title)}</title>'
+    ]
+    for i, count in enumerate(counts):
+        h = count / tallest * height
+        parts.append(
+            f'<rect x="{i * bar:.1f}" y="{height - h:.1f}" width="{bar - 1:.1f}" height="{h:.1f}" fill="currentColor" '
+            f'fill-opacity="0.7"><title>[{_fmt(edges[i])}, {_fmt(edges[i + 1])}): {count}</title></rect>'
+        )
+    parts.append(
+        f'<g font-size="10" fill="currentColor" font-family="monospace"><text x="0" y="{height + 13}">{escape(_fmt(low))}</text>'
+        f'<text x="{width}" y="{height + 13}" text-anchor="end">{escape(_fmt(high))}</text></g></svg>'
+    )
+    return Markup("".join(parts)), [(edges[i], edges[i + 1], c) for i, c in enumerate(counts)]
+
+
+def grid_rows(tensor: torch.Tensor, limit: int = 12) -> list[list[str]] | None:
+    """Return a small tensor's values as rows of text for a table alternative (None when too big)."""
+    grid, pooled = as_grid(tensor)
+    if pooled or grid.shape[0] > limit or grid.shape[1] > limit:
+        return None
+    return [[_fmt(v) for v in row] for row in grid.tolist()]
+
