@@ -36,7 +36,8 @@ def _lab_state(request: Request, lab_id: str, start: dict | None = None, targete
 def _lab_response(request: Request, state, template: str, context: dict):
     status = 422 if state.errors else 200
     if is_htmx(request):
-        return render_fragment(request, "_lab.html", "lab_result", state, status=status)
+        heading = template == "lesson.html"
+        return render_fragment(request, "_lab.html", "lab_widget", state, context["action"], heading, status=status)
     return render(request, template, context, status=status)
 
 

@@ -60,12 +60,13 @@ def test_lab_form_works_without_javascript(client):
     assert "isinstance(x, nn.Parameter)" in page.select_one(".facts").get_text()
 
 
-def test_htmx_gets_only_the_result_block(client):
+def test_htmx_gets_only_the_lab_block(client):
     response = client.get(
         LESSON, params={"lab": "tensor_or_parameter", "wrapper": "parameter"}, headers={"HX-Request": "true"}
     )
     assert response.status_code == 200
     assert "<html" not in response.text and "<h1" not in response.text
+    assert soup(response).select_one("section#lab-tensor_or_parameter form.lab-form")
     block = soup(response).select_one("#lab-tensor_or_parameter-result")
     assert "Parameter containing" in block.get_text()
 
