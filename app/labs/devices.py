@@ -85,6 +85,7 @@ class TensorChange(BaseModel):
     same_object: bool = Field(description="the tensor under this name after `is` the one before")
     same_data_ptr: bool = Field(description="data_ptr() is unchanged: no new memory was allocated")
     requires_grad_after: bool
+    max_value_change: float = Field(description="max |after - before| over the values, compared in float64: rounding from a new dtype")
 
 
 class ApplyRoute(BaseModel):
@@ -127,6 +128,11 @@ def _type_name(tensor: torch.Tensor) -> str:
     return type(tensor).__name__
 
 
+def _max_change(before: torch.Tensor, after: torch.Tensor) -> float:
+    difference = after.detach().cpu().double() - before.cpu()
+    return difference.abs().max().item() if difference.numel() else 0.0
+
+
 def code_for(params: Params) -> str:
     """Write the Python that the lab runs for these inputs, so a learner can repeat it."""
     lines = [f"torch.manual_seed({params.seed})", "model = Demo()"]
@@ -154,6 +160,7 @@ def run(params: Params) -> Result:
         model.double()
     before = {name: (kind, tensor, tensor.data_ptr(), str(tensor.dtype), str(tensor.device), _type_name(tensor))
               for name, kind, tensor in _tensors(model)}
+    values_before = {name: tensor.detach().double() for name, _kind, tensor in _tensors(model)}
     returned = _convert(model, params.conversion)
     after = {name: tensor for name, _kind, tensor in _tensors(model)}
     changes = [
@@ -162,6 +169,7 @@ def run(params: Params) -> Result:
             dtype_before=dtype, dtype_after=str(after[name].dtype), device_before=device,
             device_after=str(after[name].device), same_object=after[name] is tensor,
             same_data_ptr=after[name].data_ptr() == pointer, requires_grad_after=after[name].requires_grad,
+            max_value_change=_max_change(values_before[name], after[name]),
         )
         for name, (kind, tensor, pointer, dtype, device, type_name) in before.items()
     ]

@@ -19,13 +19,13 @@ Optimizer = Literal["sgd", "sgd_momentum", "rmsprop", "adam", "adamw"]
 GROUP_PARAMETER = "bias"  # the one parameter that may get its own learning rate
 LOSS_TABLE_ROWS = 20  # the table alternative of the curve shows about this many steps
 
-# How each optimizer choice is built; the lab builds exactly these.
-OPTIMIZER_CODE: dict[str, tuple[str, str]] = {
-    "sgd": ("torch.optim.SGD", ""),
-    "sgd_momentum": ("torch.optim.SGD", ", momentum=0.9"),
-    "rmsprop": ("torch.optim.RMSprop", ""),
-    "adam": ("torch.optim.Adam", ""),
-    "adamw": ("torch.optim.AdamW", ""),
+# Each optimizer choice: its class and extra keyword arguments; the code shown is written from these.
+OPTIMIZERS: dict[str, tuple[type[torch.optim.Optimizer], dict[str, float]]] = {
+    "sgd": (torch.optim.SGD, {}),
+    "sgd_momentum": (torch.optim.SGD, {"momentum": 0.9}),
+    "rmsprop": (torch.optim.RMSprop, {}),
+    "adam": (torch.optim.Adam, {}),
+    "adamw": (torch.optim.AdamW, {}),
 }
 
 
@@ -118,7 +118,9 @@ def make_data(params: Params) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 def _optimizer_lines(params: Params) -> list[str]:
-    cls, extra = OPTIMIZER_CODE[params.optimizer]
+    optimizer_class, options = OPTIMIZERS[params.optimizer]
+    cls = f"torch.optim.{optimizer_class.__name__}"
+    extra = "".join(f", {key}={value}" for key, value in options.items())
     if params.bias_lr is None:
         return [
             "trainable = [p for p in model.parameters() if p.requires_grad]",
@@ -158,9 +160,7 @@ def code_for(params: Params) -> str:
 
 def build_optimizer(model: nn.Module, params: Params) -> torch.optim.Optimizer:
     """Build the chosen optimizer over the trainable parameters, in one or two groups as the code says."""
-    cls = {"sgd": torch.optim.SGD, "sgd_momentum": torch.optim.SGD, "rmsprop": torch.optim.RMSprop,
-           "adam": torch.optim.Adam, "adamw": torch.optim.AdamW}[params.optimizer]
-    extra = {"momentum": 0.9} if params.optimizer == "sgd_momentum" else {}
+    cls, extra = OPTIMIZERS[params.optimizer]
     if params.bias_lr is None:
         return cls([p for p in model.parameters() if p.requires_grad], lr=params.lr, **extra)
     named = [(n, p) for n, p in model.named_parameters() if p.requires_grad]

@@ -22,6 +22,7 @@ def plain_torch(conversion: str, start: str = "float32", seed: int = 0):
     old = {"weight": model.weight, "running_mean": model.running_mean, "steps": model.steps, "scale": model.scale}
     pointers = {name: t.data_ptr() for name, t in old.items()}
     dtypes = {name: str(t.dtype) for name, t in old.items()}
+    values = {name: t.detach().double() for name, t in old.items()}
     if conversion == "to_float64":
         returned = model.to(torch.float64)
     elif conversion == "to_float16":
@@ -29,14 +30,14 @@ def plain_torch(conversion: str, start: str = "float32", seed: int = 0):
     else:
         returned = getattr(model, conversion)()
     now = {name: getattr(model, name) for name in old}
-    return model, returned, old, (pointers, dtypes), now
+    return model, returned, old, (pointers, dtypes, values), now
 
 
 @pytest.mark.parametrize("start", ["float32", "float64"])
 @pytest.mark.parametrize("conversion", CPU_CONVERSIONS)
 def test_matches_plain_torch(conversion, start):
     result = run(Params(conversion=conversion, start=start, seed=4))
-    model, returned, old, (pointers, dtypes), now = plain_torch(conversion, start, seed=4)
+    model, returned, old, (pointers, dtypes, values), now = plain_torch(conversion, start, seed=4)
     assert result.returned_is_model is (returned is model)
     rows = {row.name: row for row in result.tensors}
     assert list(rows) == ["weight", "running_mean", "steps", "scale"]
@@ -48,6 +49,7 @@ def test_matches_plain_torch(conversion, start):
         assert row.same_data_ptr is (tensor.data_ptr() == pointers[name])
         assert row.type_after == type(tensor).__name__
         assert row.requires_grad_after is tensor.requires_grad
+        assert row.max_value_change == (tensor.detach().double() - values[name]).abs().max().item()
     assert [row.kind for row in rows.values()] == ["parameter", "buffer", "buffer", "attribute"]
 
 
@@ -58,6 +60,7 @@ def test_the_rules_the_lesson_teaches():
     assert not rows["running_mean"].same_object and rows["running_mean"].dtype_after == "torch.float64"
     assert rows["steps"].dtype_after == "torch.int64" and rows["steps"].same_object
     assert rows["scale"].dtype_after == "torch.float32" and rows["scale"].same_object
+    assert run(Params(conversion="half")).tensors[0].max_value_change > 0  # float16 rounds the weights
     no_op = {row.name: row for row in run(Params(conversion="float")).tensors}
     assert all(row.same_object and row.same_data_ptr for row in no_op.values())
 

@@ -123,13 +123,16 @@ def test_loss_table_samples_the_curve_and_ends_with_the_final_loss():
     assert (result.loss_table[-1].step, result.loss_table[-1].loss) == (200, result.final_loss)
 
 
-def test_code_runs_and_gives_the_same_model():
-    params = Params(frozen=["linear.bias"], bias_lr=0.3, optimizer="rmsprop", steps=8, samples=16, noise=0.5, seed=3)
+@pytest.mark.parametrize("optimizer", list(OPTIMIZERS))
+def test_code_runs_and_gives_the_same_model(optimizer):
+    params = Params(frozen=["linear.bias"], bias_lr=0.3, optimizer=optimizer, steps=8, samples=16, noise=0.5, seed=3)
     result = run(params)
     namespace = {"torch": torch, "nn": nn, "LinearBias": LinearBias}
     exec(result.code, namespace)
     assert namespace["loss"].item() == pytest.approx(result.losses[-1], rel=1e-6)
     assert [group["lr"] for group in namespace["optimizer"].param_groups] == [g.lr for g in result.param_groups] == [0.05, 0.3]
+    assert type(namespace["optimizer"]).__name__ == OPTIMIZERS[optimizer]([torch.zeros(1, requires_grad=True)], 0.1).__class__.__name__
+    assert namespace["optimizer"].defaults.get("momentum", 0) == (0.9 if optimizer == "sgd_momentum" else 0)
 
 
 def test_form_values_are_cleaned():
