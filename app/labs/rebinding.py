@@ -5,6 +5,7 @@ statements change the Parameter the model holds; without torch.no_grad() they ra
 error; and replacing a Parameter with setattr leaves an optimizer built earlier holding the old one.
 """
 
+import math
 from functools import lru_cache
 from typing import Literal
 
@@ -51,12 +52,12 @@ def parameter_names(model_id: str, hyper_json: str) -> tuple[str, ...]:
 class Params(BaseModel):
     """Inputs: a gallery model (with its hyper-parameters), the statement, its context and value."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)  # defaults take part in cross-field checks
 
     model: ModelId = Field("linear_bias", description="Which gallery model to change.")
     variant: Variant = Field("rebind", description="The statement run for every p in model.parameters(), or 'replace' for setattr.")
     context: Context = Field("no_grad", description="Run the statement inside torch.no_grad() or normally.")
-    value: float = Field(0.5, ge=-MAX_VALUE, le=MAX_VALUE, allow_inf_nan=False, description="v for fill_, copy_ and the replacement.")
+    value: float = Field(0.5, ge=-MAX_VALUE, le=MAX_VALUE, description="v for fill_, copy_ and the replacement.")
     seed: int = Field(0, ge=0, le=2**31 - 1, description="torch.manual_seed before the model is built.")
     in_features: int = _zoo_field(LinearBiasParams, "in_features")
     out_features: int = _zoo_field(LinearBiasParams, "out_features")
@@ -69,6 +70,17 @@ class Params(BaseModel):
     num_layers: int = _zoo_field(LSTMParams, "num_layers")
     bidirectional: bool = _zoo_field(LSTMParams, "bidirectional")
     parameter: str = Field("", max_length=100, description="The parameter to picture (and to replace); empty means the first one.")
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _finite(cls, value):
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            return value  # pydantic says "must be a number"
+        if not math.isfinite(number):
+            raise ValueError(_("must be a finite number from %(low)s to %(high)s") % {"low": -MAX_VALUE, "high": MAX_VALUE})
+        return value
 
     @field_validator("parameter")
     @classmethod
