@@ -75,7 +75,6 @@ LOOP_STATEMENTS: dict[str, Statement] = {
     "add": Statement("p += 1", _add),
     "data": Statement("p.data = torch.zeros_like(p)", _data, "torch.zeros_like(p)"),
 }
-USES_VALUE = {"fill", "copy", "replace"}
 
 
 class ObjectKeys:
@@ -126,7 +125,7 @@ class Outcome:
     error: str | None = None
     error_parameter: str | None = None
     pictured: str = ""
-    made: list[torch.Tensor] = field(default_factory=list)
+    made: list[torch.Tensor] = field(default_factory=list)  # keeps new tensors alive, so no id() is reused meanwhile
 
 
 def run_loop(model: nn.Module, opt: torch.optim.Optimizer, variant: str, value: float, context: str, focus: str) -> Outcome:
