@@ -5,6 +5,8 @@ FROM node:20-bookworm-slim AS frontend
 WORKDIR /build
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=error
+COPY scripts/build-frontend.sh ./scripts/
+RUN bash scripts/build-frontend.sh
 
 FROM python:3.11-slim-bookworm
 # Where the CPU build of torch comes from. The default is PyTorch's CPU wheel index; point it at a
@@ -25,7 +27,7 @@ COPY app ./app
 COPY templates ./templates
 COPY static ./static
 COPY lessons ./lessons
-COPY --from=frontend /build/node_modules/htmx.org/dist/htmx.min.js ./static/vendor/htmx.min.js
+COPY --from=frontend /build/static/vendor ./static/vendor
 RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin plab
 USER 10001
 EXPOSE 8000

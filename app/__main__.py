@@ -8,5 +8,5 @@ if __name__ == "__main__":
     settings = Settings()
     uvicorn.run(
         "app.main:app", host=settings.host, port=settings.port, workers=settings.workers,
-        log_level=settings.log_level, proxy_headers=True,
+        log_level=settings.log_level, access_log=settings.access_log, proxy_headers=True,
     )

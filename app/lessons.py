@@ -3,10 +3,12 @@
 Directive lines, each alone on its line:
     ::: lab <lab_id> [key=value&key=value]   embed a lab, optionally with starting inputs
     ::: callout <mistake|note|why>           start a callout box; it ends at a line ':::'
+    ::: check <check_id>                     a predict-then-run check (see app/checks.py); ends at ':::'
 Inline, [[fact:<fact_id>]] is replaced by a value torch computes when the page is asked for.
 """
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal, Union
 from urllib.parse import parse_qsl
@@ -15,6 +17,7 @@ import yaml
 from markdown_it import MarkdownIt
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from app.checks import CheckPart, parse_check
 from app.i18n import LOCALES
 
 FILE_NAME = re.compile(r"^(?P<order>\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
@@ -56,7 +59,16 @@ class LabPart(BaseModel):
     start: tuple[tuple[str, str], ...] = ()  # the inputs the lab opens with, before the learner's own
 
 
-Part = Annotated[Union[MarkdownPart, CalloutPart, LabPart], Field(discriminator="kind")]
+Part = Annotated[Union[MarkdownPart, CalloutPart, LabPart, CheckPart], Field(discriminator="kind")]
+
+
+@dataclass(frozen=True)
+class KnownIds:
+    """The ids a lesson may reference; anything else is a broken lesson."""
+
+    labs: set[str]
+    facts: set[str]
+    checks: set[str] = field(default_factory=set)
 
 
 class Lesson(BaseModel):
@@ -73,6 +85,10 @@ class Lesson(BaseModel):
     @property
     def lab_ids(self) -> list[str]:
         return [part.lab_id for part in self.parts if isinstance(part, LabPart)]
+
+    @property
+    def check_ids(self) -> list[str]:
+        return [part.check_id for part in self.parts if isinstance(part, CheckPart)]
 
     @property
     def fact_ids(self) -> list[str]:
@@ -99,10 +115,10 @@ def _split_front_matter(path: Path, text: str) -> tuple[dict, str]:
     return data, body
 
 
-def _parse_body(path: Path, body: str, known_labs: set[str], known_facts: set[str]) -> tuple[Part, ...]:
+def _parse_body(path: Path, body: str, known: KnownIds) -> tuple[Part, ...]:
     parts: list[Part] = []
     buffer: list[str] = []
-    callout: str | None = None
+    block: tuple[str, str] | None = None  # the open callout or check: (kind, argument)
 
     def flush() -> None:
         text = "\n".join(buffer).strip()
@@ -111,9 +127,9 @@ def _parse_body(path: Path, body: str, known_labs: set[str], known_facts: set[st
             return
         html = _markdown.render(text)
         for fact_id in FACT.findall(html):
-            if fact_id not in known_facts:
-                raise LessonError(f"{path}: unknown fact '{fact_id}'; known facts are: {', '.join(sorted(known_facts))}")
-        parts.append(CalloutPart(style=callout, html=html) if callout else MarkdownPart(html=html))
+            if fact_id not in known.facts:
+                raise LessonError(f"{path}: unknown fact '{fact_id}'; known facts are: {', '.join(sorted(known.facts))}")
+        parts.append(CalloutPart(style=block[1], html=html) if block else MarkdownPart(html=html))
 
     for number, line in enumerate(body.splitlines(), start=1):
         match = DIRECTIVE.match(line) if line.startswith(":::") else None
@@ -123,33 +139,44 @@ def _parse_body(path: Path, body: str, known_labs: set[str], known_facts: set[st
         where = f"{path}, body line {number}"
         kind, arg, extra = match["kind"], match["arg"], match["extra"]
         if kind is None:
-            if callout is None:
-                raise LessonError(f"{where}: ':::' closes a callout, but none is open")
-            flush()
-            callout = None
-        elif kind == "callout":
-            if callout is not None:
-                raise LessonError(f"{where}: close the open callout with ':::' before starting another")
+            if block is None:
+                raise LessonError(f"{where}: ':::' closes a callout or check, but none is open")
+            if block[0] == "check":
+                try:
+                    parts.append(parse_check(block[1], buffer, where))
+                except ValueError as exc:
+                    raise LessonError(str(exc)) from None
+                buffer.clear()
+            else:
+                flush()
+            block = None
+            continue
+        if block is not None:
+            raise LessonError(f"{where}: close the open '::: {block[0]}' with ':::' before '::: {kind}'")
+        if kind == "callout":
             if arg not in CALLOUT_KINDS:
                 raise LessonError(f"{where}: write '::: callout <kind>' with kind one of {', '.join(CALLOUT_KINDS)}")
             flush()
-            callout = arg
+            block = ("callout", arg)
+        elif kind == "check":
+            if arg not in known.checks:
+                raise LessonError(f"{where}: unknown check '{arg}'; add its probe as lessons/checks/{arg}.py")
+            flush()
+            block = ("check", arg)
         elif kind == "lab":
-            if callout is not None:
-                raise LessonError(f"{where}: a lab cannot sit inside a callout; close the callout with ':::' first")
-            if arg not in known_labs:
-                raise LessonError(f"{where}: unknown lab '{arg}'; known labs are: {', '.join(sorted(known_labs))}")
+            if arg not in known.labs:
+                raise LessonError(f"{where}: unknown lab '{arg}'; known labs are: {', '.join(sorted(known.labs))}")
             flush()
             parts.append(LabPart(lab_id=arg, start=tuple(parse_qsl(extra or "", keep_blank_values=True))))
         else:
-            raise LessonError(f"{where}: unknown directive '::: {kind}'; use '::: lab <id>' or '::: callout <kind>'")
-    if callout is not None:
-        raise LessonError(f"{path}: a '::: callout {callout}' is never closed; add a line ':::' after its text")
+            raise LessonError(f"{where}: unknown directive '::: {kind}'; use lab, callout or check")
+    if block is not None:
+        raise LessonError(f"{path}: a '::: {block[0]} {block[1]}' is never closed; add a line ':::' after it")
     flush()
     return tuple(parts)
 
 
-def parse_lesson(path: Path, locale: str, known_labs: set[str], known_facts: set[str]) -> Lesson:
+def parse_lesson(path: Path, locale: str, known: KnownIds) -> Lesson:
     """Parse and validate one lesson file; raise LessonError naming the file and the fix."""
     name = FILE_NAME.match(path.name)
     if not name:
@@ -164,7 +191,7 @@ def parse_lesson(path: Path, locale: str, known_labs: set[str], known_facts: set
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'front matter'}: {e['msg']}" for e in exc.errors())
         raise LessonError(f"{path}: fix the front matter (allowed keys: title, summary): {problems}") from None
-    parts = _parse_body(path, body, known_labs, known_facts)
+    parts = _parse_body(path, body, known)
     if not any(isinstance(part, LabPart) for part in parts):
         raise LessonError(f"{path}: every lesson embeds at least one lab; add a line '::: lab <id>'")
     return Lesson(
@@ -173,7 +200,7 @@ def parse_lesson(path: Path, locale: str, known_labs: set[str], known_facts: set
     )
 
 
-def load_lessons(root: Path, known_labs: set[str], known_facts: set[str]) -> dict[str, tuple[Lesson, ...]]:
+def load_lessons(root: Path, known: KnownIds) -> dict[str, tuple[Lesson, ...]]:
     """Load every locale's lessons in order; the two locales must hold the same files."""
     by_locale: dict[str, tuple[Lesson, ...]] = {}
     for locale in LOCALES:
@@ -182,7 +209,7 @@ def load_lessons(root: Path, known_labs: set[str], known_facts: set[str]) -> dic
             raise LessonError(f"{folder}: missing; every locale ({', '.join(LOCALES)}) needs a lessons folder")
         for stray in sorted(p for p in folder.iterdir() if not p.name.endswith(".md")):
             raise LessonError(f"{stray}: only NN-slug.md lesson files belong in {folder}; move or delete it")
-        lessons = [parse_lesson(path, locale, known_labs, known_facts) for path in sorted(folder.glob("*.md"))]
+        lessons = [parse_lesson(path, locale, known) for path in sorted(folder.glob("*.md"))]
         orders = [lesson.order for lesson in lessons]
         if len(set(orders)) != len(orders):
             raise LessonError(f"{folder}: two lessons share a number prefix; give each file its own NN")

@@ -6,7 +6,8 @@ from fastapi.staticfiles import StaticFiles
 
 from app.labs import LABS
 from app.labs.facts import FACTS
-from app.lessons import load_lessons
+from app.checks import load_probes
+from app.lessons import KnownIds, load_lessons
 from app.settings import Settings
 from app.web import api, errors, pages
 from app.web.middleware import LocaleAndSecurityMiddleware
@@ -24,7 +25,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         dependencies=[Depends(errors.unknown_language)],
     )
     app.state.settings = settings
-    app.state.lessons = load_lessons(settings.lessons_dir, set(LABS), set(FACTS))
+    app.state.probes = load_probes(settings.lessons_dir / "checks")
+    known = KnownIds(labs=set(LABS), facts=set(FACTS), checks=set(app.state.probes))
+    app.state.lessons = load_lessons(settings.lessons_dir, known)
     app.add_middleware(LocaleAndSecurityMiddleware, default_locale=settings.default_locale)
     errors.install(app)
     app.include_router(api.router)

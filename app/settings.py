@@ -25,3 +25,4 @@ class Settings(BaseSettings):
     lessons_dir: Path = Field(REPO_ROOT / "lessons", description="Folder holding lessons/<locale>/*.md.")
     static_dir: Path = Field(REPO_ROOT / "static", description="Folder served at /static (own CSS/JS plus installed vendor files).")
     log_level: str = Field("info", pattern="^(critical|error|warning|info|debug)$", description="uvicorn log level.")
+    access_log: bool = Field(False, description="Log every request; off by default because it costs CPU under classroom load.")

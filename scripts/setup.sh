@@ -24,6 +24,5 @@ if [ ! -f "$npm_stamp" ]; then
   npm ci --no-audit --no-fund --loglevel=error
   touch "$npm_stamp"
 fi
-# Served from /static/vendor; copied (not committed) so the app never reaches out to a CDN.
-mkdir -p static/vendor
-cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+# Served from /static/vendor; built here (not committed) so the app never reaches out to a CDN.
+bash scripts/build-frontend.sh

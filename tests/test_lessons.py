@@ -7,21 +7,24 @@ import pytest
 from app.i18n import LOCALES
 from app.labs import LABS
 from app.labs.facts import FACTS, compute
-from app.lessons import LabPart, LessonError, load_lessons, parse_lesson
+from app.checks import CheckPart, load_probes, run_probe
+from app.lessons import KnownIds, LabPart, LessonError, load_lessons, parse_lesson
 from app.settings import REPO_ROOT
 
 LESSONS_DIR = REPO_ROOT / "lessons"
+PROBES = load_probes(LESSONS_DIR / "checks")
+KNOWN = KnownIds(labs=set(LABS), facts=set(FACTS), checks=set(PROBES))
 
 
 @pytest.fixture(scope="module")
 def lessons():
-    return load_lessons(LESSONS_DIR, set(LABS), set(FACTS))
+    return load_lessons(LESSONS_DIR, KNOWN)
 
 
 def test_every_locale_has_the_same_lessons_with_the_same_labs(lessons):
-    reference = [(lesson.file_name, lesson.lab_ids) for lesson in lessons["en"]]
+    reference = [(lesson.file_name, lesson.lab_ids, lesson.check_ids) for lesson in lessons["en"]]
     for locale in LOCALES:
-        assert [(lesson.file_name, lesson.lab_ids) for lesson in lessons[locale]] == reference
+        assert [(lesson.file_name, lesson.lab_ids, lesson.check_ids) for lesson in lessons[locale]] == reference
 
 
 def test_slugs_and_numbers_are_unique(lessons):
@@ -75,12 +78,16 @@ GOOD = "---\ntitle: T\nsummary: S\n---\nText\n\n::: lab tensor_or_parameter\n"
         ("01-x.md", "---\ntitle: T\nsummary: S\n---\n::: lab tensor_or_parameter\n::: callout mistake\ntext\n", "never closed"),
         ("01-x.md", "---\ntitle: T\nsummary: S\n---\n::: video x\n", "unknown directive"),
         ("01-x.md", "---\ntitle: T\nsummary: S\n---\njust prose\n", "at least one lab"),
+        ("01-x.md", "---\ntitle: T\nsummary: S\n---\n::: lab tensor_or_parameter\n::: check nope\nQ?\n- a\n- b\n:::\n", "unknown check 'nope'"),
+        ("01-x.md", f"---\ntitle: T\nsummary: S\n---\n::: lab tensor_or_parameter\n::: check {next(iter(PROBES))}\nQ?\n- a\n:::\n", "at least two options"),
+        ("01-x.md", f"---\ntitle: T\nsummary: S\n---\n::: lab tensor_or_parameter\n::: check {next(iter(PROBES))}\n- a\n- b\n:::\n", "needs a question"),
+        ("01-x.md", f"---\ntitle: T\nsummary: S\n---\n::: lab tensor_or_parameter\n::: check {next(iter(PROBES))}\nQ?\n- a b c\n- b\n:::\n", "write options as"),
     ],
 )
 def test_broken_lessons_name_the_file_and_the_fix(tmp_path, name, text, expected):
     path = write(tmp_path, name, text)
     with pytest.raises(LessonError) as error:
-        parse_lesson(path, "en", set(LABS), set(FACTS))
+        parse_lesson(path, "en", KNOWN)
     assert str(path) in str(error.value) and expected in str(error.value)
 
 
@@ -89,10 +96,41 @@ def test_a_lesson_missing_in_one_language_stops_loading(tmp_path):
         (tmp_path / locale).mkdir()
     write(tmp_path / "en", "01-a.md", GOOD)
     with pytest.raises(LessonError, match="missing here"):
-        load_lessons(tmp_path, set(LABS), set(FACTS))
+        load_lessons(tmp_path, KNOWN)
 
 
 def test_lab_directive_carries_starting_inputs(tmp_path):
     path = write(tmp_path, "01-x.md", GOOD.replace("tensor_or_parameter", "tensor_or_parameter wrapper=tensor&seed=4"))
-    lab = next(part for part in parse_lesson(path, "en", set(LABS), set(FACTS)).parts if isinstance(part, LabPart))
+    lab = next(part for part in parse_lesson(path, "en", KNOWN).parts if isinstance(part, LabPart))
     assert dict(lab.start) == {"wrapper": "tensor", "seed": "4"}
+
+
+def checks_of(lessons):
+    return [part for lesson in lessons for part in lesson.parts if isinstance(part, CheckPart)]
+
+
+def test_every_lesson_has_at_least_two_checks(lessons):
+    for lesson in lessons["en"] + lessons["zh-CN"]:
+        assert len(lesson.check_ids) >= 2, f"{lesson.locale}/{lesson.file_name} needs two predict-then-run checks"
+
+
+def test_check_ids_are_unique_and_every_probe_is_used(lessons):
+    ids = [check.check_id for check in checks_of(lessons["en"])]
+    assert len(ids) == len(set(ids))
+    assert set(ids) == set(PROBES), "a probe in lessons/checks is not used by any lesson"
+
+
+def test_torch_answer_is_an_option_and_every_wrong_option_explains_itself(lessons):
+    for locale in LOCALES:
+        for check in checks_of(lessons[locale]):
+            answer = run_probe(PROBES[check.check_id]).answer
+            assert check.option(answer), f"{locale} {check.check_id}: torch answered {answer!r}, not an option"
+            for option in check.options:
+                if option.key != answer:
+                    assert option.feedback_html, f"{locale} {check.check_id}: wrong option {option.key!r} needs feedback"
+
+
+def test_option_keys_match_across_languages(lessons):
+    by_id = {check.check_id: [o.key for o in check.options] for check in checks_of(lessons["en"])}
+    for check in checks_of(lessons["zh-CN"]):
+        assert [o.key for o in check.options] == by_id[check.check_id]

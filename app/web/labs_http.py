@@ -7,7 +7,7 @@ from starlette.datastructures import QueryParams
 
 from app.labs.base import Lab
 
-RESERVED_KEYS = {"lang", "lab"}  # belong to the page, never to a lab
+RESERVED_KEYS = {"lang", "lab", "check", "answer"}  # belong to the page, never to a lab
 MAX_QUERY_VALUES = 200
 
 

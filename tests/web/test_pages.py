@@ -160,4 +160,5 @@ def test_every_control_has_a_label(app, client):
     for url in all_page_urls(app):
         page = soup(client.get(url))
         for control in page.select("input:not([type=hidden]), select, textarea"):
-            assert page.select_one(f"label[for='{control['id']}']"), f"{url}: #{control.get('id')} has no label"
+            wrapped = control.find_parent("label") is not None
+            assert wrapped or page.select_one(f"label[for='{control.get('id')}']"), f"{url}: {control} has no label"

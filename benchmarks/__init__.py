@@ -1,0 +1,1 @@
+"""Benchmarks of Parameter Lab and its alternatives; run with scripts/bench (never part of the tests)."""

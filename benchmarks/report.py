@@ -1,0 +1,102 @@
+"""Write the benchmark results as a Markdown report with the targets checked."""
+
+from pathlib import Path
+
+TARGET_RPS = 1500
+TARGET_P99_MS = 50
+TARGET_P50_MS = 2
+TARGET_RSS_MB = 600
+TARGET_STARTUP_S = 3
+
+
+def _verdict(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
+def _table(headers: list[str], rows: list[list]) -> str:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def targets(results: dict) -> list[list]:
+    labs = results["lab_requests"]
+    at_50 = [row for row in labs if row["workers"] == 2 and row["connections"] == 50]
+    at_1 = [row for row in labs if row["connections"] == 1 and row["workers"] == 1]
+    worst_rps = min(row["rps"] for row in at_50)
+    worst_p99 = max(row["p99_ms"] for row in at_50)
+    worst_p50 = max(row["p50_ms"] for row in at_1)
+    learners = max((key for key in results["memory"]["2_workers"] if key.startswith("after_") and key.endswith("learners")))
+    rss = results["memory"]["2_workers"][learners]["rss"]
+    startup = results["startup"]["median_s"]
+    return [
+        [f"lab requests/s at 50 connections, 2 workers (worst scenario)", f">= {TARGET_RPS}", f"{worst_rps:.0f}", _verdict(worst_rps >= TARGET_RPS)],
+        ["p99 at 50 connections, 2 workers (worst scenario)", f"< {TARGET_P99_MS} ms", f"{worst_p99} ms", _verdict(worst_p99 < TARGET_P99_MS)],
+        ["p50 at 1 connection (worst scenario)", f"< {TARGET_P50_MS} ms", f"{worst_p50} ms", _verdict(worst_p50 < TARGET_P50_MS)],
+        [f"server RSS, 2 workers, {learners.split('_')[1]} learners", f"< {TARGET_RSS_MB} MB", f"{rss:.0f} MB", _verdict(rss < TARGET_RSS_MB)],
+        ["start-up to /healthz", f"< {TARGET_STARTUP_S} s", f"{startup} s", _verdict(startup < TARGET_STARTUP_S)],
+    ]
+
+
+def write_report(results: dict, path: Path, quick: bool) -> None:
+    machine = results["machine"]
+    pages = results["pages"]
+    jupyter = results["jupyter"]
+    fresh = results["fresh_process"]
+    lab_rows = [[r["scenario"], r["workers"], r["connections"], f"{r['rps']:.0f}", r["p50_ms"], r["p90_ms"], r["p99_ms"], r["non_2xx"] + r["socket_errors"]]
+                for r in results["lab_requests"]]
+    tuning_rows = [[r["variant"], f"{r['rps']:.0f}", r["p50_ms"], r["p99_ms"]] for r in results["tuning"]]
+    memory_rows = []
+    for workers, figures in results["memory"].items():
+        for stage, value in figures.items():
+            if isinstance(value, dict):
+                memory_rows.append([workers.replace("_", " "), stage.replace("_", " "), value["rss"], value["pss"], value["uss"]])
+    text = f"""# Benchmarks
+
+Measured by `scripts/bench` (`python -m benchmarks.run{' --quick' if quick else ''}`) on {machine['date']}:
+{machine['cpus']} CPUs, Python {machine['python']}, torch {machine['torch']}, {machine['platform']}.
+Load comes from `wrk` (one thread, bounded duration) on 127.0.0.1; each lab request is what htmx
+sends when a learner presses Run (the server runs torch and renders the lab's HTML block). The raw
+figures are in `docs/benchmarks.json`. The suite took {results['duration_s']} s.
+{'**Quick run: short durations, figures are indicative only.**' if quick else ''}
+
+## Targets
+
+{_table(["what", "target", "measured", "verdict"], targets(results))}
+
+## Lab requests
+
+{_table(["scenario", "workers", "connections", "requests/s", "p50 ms", "p90 ms", "p99 ms", "errors"], lab_rows)}
+
+## Tuning (lesson-1 lab, 10 connections, 1 worker)
+
+Each knob measured both ways in the same run; the defaults are what the numbers chose.
+
+{_table(["variant", "requests/s", "p50 ms", "p99 ms"], tuning_rows)}
+
+## Pages
+
+{_table(["page", "requests/s", "p50 ms", "p99 ms"], [[r["scenario"], f"{r['rps']:.0f}", r["p50_ms"], r["p99_ms"]] for r in pages["latency"]])}
+
+A first visit to a lesson transfers {pages['first_visit_bytes']:,} bytes of HTML, CSS and JavaScript
+({pages['first_visit_gzip_bytes']:,} if gzipped); the lesson's HTML alone is {pages['html_bytes']:,} bytes.
+
+## Memory (MB; RSS counts shared pages in every process, PSS splits them, USS is private)
+
+{_table(["server", "moment", "RSS", "PSS", "USS"], memory_rows)}
+
+Labs keep no per-learner state, so memory after the second round of learners should equal the first.
+
+## Start-up
+
+Process start to `/healthz` answering: median {results['startup']['median_s']} s over {results['startup']['runs']} starts (max {results['startup']['max_s']} s).
+
+## Alternatives, same machine, same work
+
+| approach | per request | memory |
+|---|---|---|
+| Parameter Lab, 1 worker, 1 connection | {[r for r in results['lab_requests'] if r['workers'] == 1 and r['connections'] == 1][0]['p50_ms']} ms p50 | {results['memory']['1_workers']['idle']['rss']} MB RSS for the whole server |
+| fresh `python -c "import torch; ..."` per request | {fresh['p50_ms']} ms p50 ({fresh['runs']} runs) | one process per request |
+| Jupyter kernel per learner (warm) | {jupyter['cell_p50_ms']} ms p50 cell round trip | {jupyter['private_mb_per_kernel']} MB private per kernel: {jupyter['private_gb_for_50']} GB for 50 learners, {jupyter['private_gb_for_200']} GB for 200 |
+"""
+    path.write_text(text)

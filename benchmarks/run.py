@@ -1,0 +1,129 @@
+"""Run the whole benchmark suite and write docs/benchmarks.md and docs/benchmarks.json.
+
+python -m benchmarks.run [--quick]   (scripts/bench sets everything up first)
+Every load is bounded in time and aimed only at 127.0.0.1.
+"""
+
+import argparse
+import asyncio
+import gzip
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+import urllib.request
+
+import torch
+
+from benchmarks import alternatives
+from benchmarks.learners import simulate
+from benchmarks.report import write_report
+from benchmarks.scenarios import LAB_SCENARIOS, PAGE_SCENARIOS
+from benchmarks.server import REPO_ROOT, memory_mb, running_server
+from benchmarks.wrk import run_wrk
+
+HTMX = {"HX-Request": "true"}
+
+
+def lab_load(seconds: float) -> list[dict]:
+    rows = []
+    for workers in (1, 2):
+        with running_server(workers=workers) as (url, _, _):
+            for scenario in LAB_SCENARIOS:
+                for connections in (1, 10, 50):
+                    figures = run_wrk(url + scenario.path, connections, seconds, headers=HTMX if scenario.htmx else None)
+                    rows.append({"scenario": scenario.name, "workers": workers, "connections": connections, **figures})
+                    print(rows[-1], flush=True)
+    return rows
+
+
+def tuning(seconds: float) -> list[dict]:
+    """Measure each knob's before/after on the lesson-1 lab at 10 connections, 1 worker."""
+    path = LAB_SCENARIOS[0].path
+    uvicorn = [sys.executable, "-m", "uvicorn", "app.main:app", "--port", "{port}", "--log-level", "warning", "--no-access-log"]
+    variants = [
+        ("HTTP stack: h11 + asyncio loop", {"command": uvicorn + ["--http", "h11", "--loop", "asyncio"]}),
+        ("HTTP stack: httptools + uvloop (default)", {}),
+        ("torch threads: 2", {"torch_threads": 2}),
+        ("torch threads: 1 (default)", {}),
+        ("access log on", {"extra_env": {"PLAB_ACCESS_LOG": "true", "PLAB_LOG_LEVEL": "info"}}),
+        ("access log off (default)", {}),
+    ]
+    rows = []
+    for label, options in variants:
+        with running_server(**options) as (url, _, _):
+            figures = run_wrk(url + path, 10, seconds, headers=HTMX)
+        rows.append({"variant": label, **figures})
+        print(rows[-1], flush=True)
+    return rows
+
+
+def pages(seconds: float) -> dict:
+    with running_server() as (url, _, _):
+        latency = [{"scenario": s.name, **run_wrk(url + s.path, 1, seconds)} for s in PAGE_SCENARIOS]
+        html = urllib.request.urlopen(url + PAGE_SCENARIOS[0].path).read()
+        assets = [url + "/static/css/site.css", url + "/static/vendor/htmx.min.js", url + "/static/js/progress.js",
+                  url + "/static/favicon.svg"]
+        bodies = [html] + [urllib.request.urlopen(asset).read() for asset in assets]
+    return {
+        "latency": latency,
+        "first_visit_bytes": sum(map(len, bodies)),
+        "first_visit_gzip_bytes": sum(len(gzip.compress(body)) for body in bodies),
+        "html_bytes": len(html),
+    }
+
+
+def memory(learners: int) -> dict:
+    result = {}
+    for workers in (1, 2):
+        with running_server(workers=workers) as (url, pid, _):
+            idle = memory_mb(pid)
+            first = asyncio.run(simulate(url, learners))
+            after_first = memory_mb(pid)
+            second = asyncio.run(simulate(url, learners))
+            after_second = memory_mb(pid)
+        result[f"{workers}_workers"] = {
+            "idle": idle, f"after_{learners}_learners": after_first, f"after_{learners}_more": after_second,
+            "requests": first["requests"] + second["requests"], "failures": first["failures"] + second["failures"],
+        }
+        print(result, flush=True)
+    return result
+
+
+def startup(runs: int = 3) -> dict:
+    times = []
+    for _ in range(runs):
+        with running_server() as (_, _, ready):
+            times.append(ready)
+    return {"runs": runs, "median_s": round(statistics.median(times), 2), "max_s": round(max(times), 2)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="short runs, to check the suite works")
+    args = parser.parse_args()
+    seconds = 2 if args.quick else 8
+    started = time.time()
+    results = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "torch": torch.__version__,
+                    "platform": platform.platform(), "date": time.strftime("%Y-%m-%d")},
+        "startup": startup(),
+        "lab_requests": lab_load(seconds),
+        "tuning": tuning(seconds),
+        "pages": pages(seconds),
+        "memory": memory(50 if args.quick else 200),
+        "fresh_process": alternatives.fresh_process(3 if args.quick else 5),
+        "jupyter": alternatives.jupyter_kernels(kernels=2 if args.quick else 3, cells=20 if args.quick else 50),
+    }
+    results["duration_s"] = round(time.time() - started)
+    docs = REPO_ROOT / "docs"
+    docs.mkdir(exist_ok=True)
+    (docs / "benchmarks.json").write_text(json.dumps(results, indent=2) + "\n")
+    write_report(results, docs / "benchmarks.md", quick=args.quick)
+    print(f"wrote docs/benchmarks.md and docs/benchmarks.json in {results['duration_s']} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+"""Start the app as a real uvicorn server for a benchmark and read its memory from /proc."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    found.append(int(entry.name))
+            except (OSError, IndexError):
+                continue
+    return found
+
+
+def process_tree(pid: int) -> list[int]:
+    """Return pid and all its descendants."""
+    tree, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        tree.append(current)
+        queue.extend(_children(current))
+    return tree
+
+
+def memory_mb(pid: int) -> dict[str, float]:
+    """Sum RSS, PSS (shared pages split fairly) and USS (private) over a process tree, in MB."""
+    totals = {"rss": 0.0, "pss": 0.0, "uss": 0.0}
+    for member in process_tree(pid):
+        try:
+            fields = dict(
+                line.split(":", 1) for line in Path(f"/proc/{member}/smaps_rollup").read_text().splitlines()[1:]
+            )
+        except OSError:
+            continue
+        kb = {key: int(value.strip().split()[0]) for key, value in fields.items()}
+        totals["rss"] += kb.get("Rss", 0) / 1024
+        totals["pss"] += kb.get("Pss", 0) / 1024
+        totals["uss"] += (kb.get("Private_Clean", 0) + kb.get("Private_Dirty", 0)) / 1024
+    return {key: round(value, 1) for key, value in totals.items()}
+
+
+@contextmanager
+def running_server(workers: int = 1, torch_threads: int = 1, extra_env: dict | None = None,
+                   command: list[str] | None = None):
+    """Start `python -m app` (or another command serving the app on PLAB_PORT), wait for /healthz,
+    yield (base_url, pid, seconds_to_ready), then stop it."""
+    port = free_port()
+    env = {
+        **os.environ, "PLAB_PORT": str(port), "PLAB_HOST": "127.0.0.1", "PLAB_WORKERS": str(workers),
+        "PLAB_TORCH_THREADS": str(torch_threads), "PLAB_LOG_LEVEL": "warning", **(extra_env or {}),
+    }
+    started = time.perf_counter()
+    argv = [part.replace("{port}", str(port)) for part in command] if command else [sys.executable, "-m", "app"]
+    process = subprocess.Popen(argv, cwd=REPO_ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    ready_after = None
+    try:
+        deadline = started + 60
+        while ready_after is None:
+            try:
+                urllib.request.urlopen(url + "/healthz", timeout=1)
+                ready_after = time.perf_counter() - started
+            except OSError:
+                if process.poll() is not None or time.perf_counter() > deadline:
+                    raise RuntimeError("the server did not start")
+                time.sleep(0.02)
+        if workers > 1:  # every worker must be up before load starts
+            time.sleep(1.5)
+        yield url, process.pid, ready_after
+    finally:
+        process.terminate()
+        process.wait(timeout=20)

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Put the installed front-end packages where the app serves them (static/vendor, never committed).
+# Needs node_modules from `npm ci`; used by scripts/setup.sh and by the Dockerfile's frontend stage.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p static/vendor
+cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
