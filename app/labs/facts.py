@@ -8,7 +8,8 @@ from typing import Callable
 import torch
 from torch import nn
 
-from app.labs import facts_devices_training as late
+from app.labs.facts_devices_training import DEVICES_TRAINING_FACTS
+from app.labs.rebinding_facts import REBINDING_FACTS
 
 
 def _parameter() -> nn.Parameter:
@@ -45,29 +46,8 @@ FACTS: dict[str, Callable[[], object]] = {
     "parameter_is_leaf": lambda: _parameter().is_leaf,
     "parameter_shares_storage": _shares_storage,
     "int_parameter_error": _int_parameter_error,
-    # --- lessons 9 (devices and dtypes) and 10 (putting it together): see facts_devices_training.py ---
-    "module_to_returns_self": late.module_to_returns_self,
-    "tensor_to_returns_new": late.tensor_to_returns_new,
-    "tensor_to_same_dtype_is_self": late.tensor_to_same_dtype_is_self,
-    "double_keeps_parameter": late.double_keeps_parameter,
-    "double_parameter_same_pointer": late.double_parameter_same_pointer,
-    "double_parameter_dtype": lambda: late.double_dtype("weight"),
-    "double_buffer_dtype": lambda: late.double_dtype("running_mean"),
-    "double_int_buffer_dtype": lambda: late.double_dtype("steps"),
-    "double_plain_attribute_dtype": lambda: late.double_dtype("scale"),
-    "double_keeps_buffer": late.double_keeps_buffer,
-    "float_keeps_pointer": late.float_keeps_pointer,
-    "dtype_mismatch_error": late.dtype_mismatch_error,
-    "cuda_available": torch.cuda.is_available,
-    "cuda_calls_apply": late.cuda_calls_apply,
-    "linear_bias_total": late.trainable_count,
-    "linear_bias_trainable_weight_frozen": lambda: late.trainable_count(("linear.weight",)),
-    "linear_bias_parameter_order": late.named_parameter_order,
-    "frozen_grad_is_none": late.frozen_grad_is_none,
-    "frozen_unchanged_after_step": late.frozen_unchanged_after_step,
-    "empty_optimizer_error": late.empty_optimizer_error,
-    "nothing_to_differentiate_error": late.nothing_to_differentiate_error,
-    "group_lrs": late.group_lrs,
+    **DEVICES_TRAINING_FACTS,
+    **REBINDING_FACTS,
 }
 
 

@@ -3,6 +3,8 @@
 Each function builds what it needs afresh, so a fact is true of this torch, now.
 """
 
+from typing import Callable
+
 import torch
 from torch import nn
 
@@ -131,3 +133,30 @@ def group_lrs() -> str:
         {"params": [model.bias], "lr": 0.5},
     ], lr=0.05)
     return ", ".join(str(group["lr"]) for group in optimizer.param_groups)
+
+
+# The facts lessons 9 and 10 quote, merged into app.labs.facts.FACTS.
+DEVICES_TRAINING_FACTS: dict[str, Callable[[], object]] = {
+    "module_to_returns_self": module_to_returns_self,
+    "tensor_to_returns_new": tensor_to_returns_new,
+    "tensor_to_same_dtype_is_self": tensor_to_same_dtype_is_self,
+    "double_keeps_parameter": double_keeps_parameter,
+    "double_parameter_same_pointer": double_parameter_same_pointer,
+    "double_parameter_dtype": lambda: double_dtype("weight"),
+    "double_buffer_dtype": lambda: double_dtype("running_mean"),
+    "double_int_buffer_dtype": lambda: double_dtype("steps"),
+    "double_plain_attribute_dtype": lambda: double_dtype("scale"),
+    "double_keeps_buffer": double_keeps_buffer,
+    "float_keeps_pointer": float_keeps_pointer,
+    "dtype_mismatch_error": dtype_mismatch_error,
+    "cuda_available": torch.cuda.is_available,
+    "cuda_calls_apply": cuda_calls_apply,
+    "linear_bias_total": trainable_count,
+    "linear_bias_trainable_weight_frozen": lambda: trainable_count(("linear.weight",)),
+    "linear_bias_parameter_order": named_parameter_order,
+    "frozen_grad_is_none": frozen_grad_is_none,
+    "frozen_unchanged_after_step": frozen_unchanged_after_step,
+    "empty_optimizer_error": empty_optimizer_error,
+    "nothing_to_differentiate_error": nothing_to_differentiate_error,
+    "group_lrs": group_lrs,
+}
