@@ -8,6 +8,8 @@ from typing import Callable
 import torch
 from torch import nn
 
+from app.labs.gradient_facts import GRADIENT_FACTS
+
 
 def _parameter() -> nn.Parameter:
     return nn.Parameter(torch.zeros(2))
@@ -43,6 +45,7 @@ FACTS: dict[str, Callable[[], object]] = {
     "parameter_is_leaf": lambda: _parameter().is_leaf,
     "parameter_shares_storage": _shares_storage,
     "int_parameter_error": _int_parameter_error,
+    **GRADIENT_FACTS,
 }
 
 

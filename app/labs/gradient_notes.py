@@ -60,10 +60,10 @@ def _backward_notes(before: Snapshot, after: Snapshot) -> list[Note]:
     name = after.name
     notes: list[Note] = []
     if before.grad is None and after.grad is not None:
-        text = _("%(name)s.grad was None; backward filled it with shape %(shape)s") % {"name": name, "shape": _shape(after.grad)}
-        if after.grad.shape == after.value.shape:
-            text += _(", the same shape as %(name)s itself.") % {"name": name}
-        notes.append(Note(kind="grad_created", tensor=name, text=text))
+        same = after.grad.shape == after.value.shape
+        text = _("%(name)s.grad was None; backward filled it with a tensor of shape %(shape)s, the same shape as "
+                 "%(name)s itself.") if same else _("%(name)s.grad was None; backward filled it with a tensor of shape %(shape)s.")
+        notes.append(Note(kind="grad_created", tensor=name, text=text % {"name": name, "shape": _shape(after.grad)}))
     elif before.grad is not None and after.grad is not None and not _same(before.grad, after.grad):
         if not before.grad.any():
             notes.append(Note(kind="grad_from_zeros", tensor=name, text=_(
