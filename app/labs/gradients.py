@@ -9,12 +9,12 @@ from typing import Literal
 import torch
 import torch._dynamo  # noqa: F401  the first optimizer.step() imports it (seconds): pay at start-up, not in a request
 import torch.nn.functional as F
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, computed_field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, computed_field, field_validator, model_validator
 
 from app.i18n import N_
 from app.labs.base import Lab
 from app.labs.gradient_actions import (
-    LR_MAX, LR_MIN, MAX_ACTIONS, OPTIMIZERS, PARAMETER_NAMES, SHIFT, Action, FormDefaults, check_history,
+    LR_MAX, LR_MIN, MAX_ACTION_CHARS, MAX_ACTIONS, OPTIMIZERS, PARAMETER_NAMES, SHIFT, Action, FormDefaults, check_history,
 )
 from app.labs.gradient_notes import Facts, Note, Snapshot, explain
 from app.labs.gradient_pictures import TensorPictures, draw_losses, draw_tensor
@@ -38,6 +38,19 @@ class Params(BaseModel):
         description=f"The history, one action per item (at most {MAX_ACTIONS}): forward, backward, zero_grad, "
         "zero_grad:false, step:<sgd|rmsprop|adam>:<lr>, freeze:<name>, unfreeze:<name>, add_tensor.",
     )
+
+    add: str | None = Field(
+        None, max_length=MAX_ACTION_CHARS,
+        description="One more action appended to the history: what the lab's buttons send (a form cannot append to `a`).",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _append_added_action(cls, data):
+        # htmx replaces same-named form values with the clicked button's, so buttons send `add`
+        if isinstance(data, dict) and isinstance(data.get("add"), str) and isinstance(data.get("a", []), list):
+            data = {**data, "a": [*data.get("a", []), data["add"]], "add": None}
+        return data
 
     @field_validator("a")
     @classmethod

@@ -165,6 +165,14 @@ def test_short_actions_are_completed_from_the_form_fields():
     assert Params(a=["freeze:bias", "freeze:linear.bias", "unfreeze:bias"]).frozen == ["linear.bias"]
 
 
+def test_a_button_appends_its_action_to_the_history():
+    params = Params(a=["forward"], add="backward")
+    assert params.a == ["forward", "backward"] and params.add is None
+    assert Params(add="forward").a == ["forward"]
+    with pytest.raises(ValidationError, match="action 2"):
+        Params(a=["forward"], add="fly")
+
+
 @pytest.mark.parametrize(
     "fields, expected",
     [

@@ -82,7 +82,7 @@ def test_history_links_open_each_earlier_state(client):
 
 
 def test_buttons_append_to_a_canonical_history(client):
-    page = soup(get(client, ["forward", "backward", "step"], opt="adam", lr="0.5"))
+    page = soup(get(client, ["forward", "backward"], opt="adam", lr="0.5", add="step"))
     hidden = [i["value"] for i in page.select("form.lab-form input[type=hidden][name=a]")]
     assert hidden == ["forward", "backward", "step:adam:0.5"]
     buttons = {b["value"] for b in page.select("button.grad-action")}
@@ -118,8 +118,10 @@ def test_bad_histories_are_422_in_place(client, fields, text):
 
 
 def test_a_bad_learning_rate_is_marked_on_its_field(client):
-    page = soup(client.get(LAB, params={"lr": "0", "a": ["forward", "backward", "step"]}))
+    page = soup(client.get(LAB, params={"lr": "0", "a": ["forward", "backward"], "add": "step"}))
     assert "at least 1e-05" in page.select_one("#lr-error").get_text()
+    hidden = [i["value"] for i in page.select("form.lab-form input[type=hidden][name=a]")]
+    assert hidden == ["forward", "backward"]  # fixing lr and pressing step again appends one step, not two
 
 
 def test_htmx_gets_only_the_widget(client):
