@@ -1,0 +1,138 @@
+"""Facts quoted by lessons 6-8 (initialisation, buffers, detach/clone/view), computed with the labs' own code."""
+
+import torch
+from torch import nn
+
+from app.labs import buffers as buffers_lab
+from app.labs import init as init_lab
+from app.labs import views as views_lab
+from app.labs.init_models import SmallConvNet, init_weights
+
+
+def _one_line(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {' '.join(str(exc).split())}"
+
+
+# --- lesson 6: initialisation ---
+
+def init_keeps_parameter() -> bool:
+    """Tell whether a Linear layer's weight is the same object after nn.init.normal_."""
+    layer = nn.Linear(4, 2)
+    weight = layer.weight
+    nn.init.normal_(layer.weight, 0, 0.01)
+    return layer.weight is weight
+
+
+def init_returns_its_argument() -> bool:
+    tensor = torch.empty(3, 3)
+    return nn.init.xavier_uniform_(tensor) is tensor
+
+
+def apply_returns_model() -> bool:
+    model = SmallConvNet()
+    return model.apply(init_weights) is model
+
+
+def _visit_names(scheme: str) -> str:
+    visits = init_lab.run(init_lab.Params(model="small_convnet", scheme=scheme)).visits or []
+    return ", ".join(visit.name or "(model)" for visit in visits)
+
+
+def modules_order() -> str:
+    return _visit_names("modules_loop")
+
+
+def apply_order() -> str:
+    return _visit_names("apply_fn")
+
+
+def apply_matches_loop() -> bool:
+    """Tell whether apply(init_weights) and the modules() loop give identical values from the same seed."""
+    loop = init_lab.run(init_lab.Params(scheme="modules_loop", seed=3)).parameters
+    applied = init_lab.run(init_lab.Params(scheme="apply_fn", seed=3)).parameters
+    return all(a.after == b.after and a.bins_after == b.bins_after for a, b in zip(loop, applied))
+
+
+def xavier_1d_error() -> str:
+    try:
+        nn.init.xavier_uniform_(torch.empty(5))
+    except ValueError as exc:
+        return _one_line(exc)
+    return "(no error)"
+
+
+def batchnorm_weight_starts_at_ones() -> bool:
+    return torch.equal(nn.BatchNorm2d(4).weight, torch.ones(4))
+
+
+def assign_tensor_error() -> str:
+    """Assign a plain tensor to a Linear layer's weight, as a hand-written 'initialisation' might."""
+    layer = nn.Linear(4, 2)
+    try:
+        layer.weight = torch.randn(2, 4) * 0.01
+    except TypeError as exc:
+        return _one_line(exc)
+    return "(no error)"
+
+
+def relu_gain() -> str:
+    return f"{nn.init.calculate_gain('relu'):.4f}"
+
+
+# --- lesson 7: buffers ---
+
+def _fates() -> dict[str, buffers_lab.AttributeFate]:
+    return {fate.name: fate for fate in buffers_lab.run(buffers_lab.Params()).attributes}
+
+
+def running_scaler_state_dict_keys() -> str:
+    return ", ".join(buffers_lab.RunningScaler().state_dict())
+
+
+def running_scaler_buffer_names() -> str:
+    return ", ".join(name for name, _buffer in buffers_lab.RunningScaler().named_buffers())
+
+
+def fate(name: str, question: str) -> object:
+    return getattr(_fates()[name], question)
+
+
+def batchnorm_state_dict_keys() -> str:
+    return ", ".join(nn.BatchNorm1d(3).state_dict())
+
+
+def batchnorm_changes(mode: str) -> bool:
+    rows = buffers_lab.run(buffers_lab.Params()).batchnorm
+    return next(row.changed for row in rows if row.mode == mode and row.name == "running_mean")
+
+
+def num_batches_tracked_dtype_after_double() -> str:
+    return str(nn.BatchNorm1d(3).double().num_batches_tracked.dtype)
+
+
+def load_state_dict_report() -> str:
+    return repr(buffers_lab.RunningScaler().load_state_dict(buffers_lab.RunningScaler().state_dict()))
+
+
+def missing_buffer_error() -> str:
+    """Load a state_dict saved before running_mean existed, as an old checkpoint would be."""
+    state = buffers_lab.RunningScaler().state_dict()
+    del state["running_mean"]
+    try:
+        buffers_lab.RunningScaler().load_state_dict(state)
+    except RuntimeError as exc:
+        return _one_line(exc)
+    return "(no error)"
+
+
+# --- lesson 8: detach, clone, view and .data ---
+
+def view_outcome(operation: str, question: str, **choices: str) -> object:
+    outcome = views_lab.outcome(operation, views_lab.Params(operation=operation, **choices))[0]
+    return getattr(outcome, question)
+
+
+def backward_after(operation: str, question: str) -> object:
+    detail = views_lab.run(views_lab.Params(operation=operation, graph="square")).detail
+    value = getattr(detail, question)
+    return " ".join(value.split()) if isinstance(value, str) else value
