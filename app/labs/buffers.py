@@ -131,7 +131,7 @@ def _changed(old: dict[str, torch.Tensor], new: dict[str, torch.Tensor]) -> dict
     return {name: not torch.equal(old[name], new[name]) for name in ATTRIBUTES}
 
 
-def _run_module(params: Params) -> tuple[list[AttributeFate], list[str], str]:
+def attribute_fates(params: Params) -> tuple[list[AttributeFate], list[str], str]:
     """Run the steps of code_for() and record, per attribute, what each step did to it."""
     dtype = getattr(torch, params.dtype)
     torch.manual_seed(params.seed)
@@ -172,7 +172,8 @@ def _run_module(params: Params) -> tuple[list[AttributeFate], list[str], str]:
     return fates, list(state), repr(load_result)
 
 
-def _run_batchnorm(params: Params) -> tuple[list[StatRow], str | None, list[str]]:
+def batchnorm_stats(params: Params) -> tuple[list[StatRow], str | None, list[str]]:
+    """Run one BatchNorm1d forward in train mode and one in eval mode, recording its buffers around each."""
     torch.manual_seed(params.seed)
     bn = nn.BatchNorm1d(params.features, momentum=params.momentum)
     batch = torch.randn(params.batch, params.features) * 2 + 1
@@ -195,8 +196,8 @@ def _run_batchnorm(params: Params) -> tuple[list[StatRow], str | None, list[str]
 
 def run(params: Params) -> Result:
     """Put the module through .to(), forward/backward, an optimizer step and a state_dict round trip."""
-    attributes, keys, load_result = _run_module(params)
-    rows, error, bn_keys = _run_batchnorm(params)
+    attributes, keys, load_result = attribute_fates(params)
+    rows, error, bn_keys = batchnorm_stats(params)
     return Result(
         source=SOURCE, code=code_for(params), attributes=attributes, state_dict_keys=keys, load_result=load_result,
         batchnorm_code=batchnorm_code(params), batchnorm_error=error, batchnorm=rows, batchnorm_state_dict_keys=bn_keys,

@@ -48,9 +48,11 @@ def apply_order() -> str:
 
 def apply_matches_loop() -> bool:
     """Tell whether apply(init_weights) and the modules() loop give identical values from the same seed."""
-    loop = init_lab.run(init_lab.Params(scheme="modules_loop", seed=3)).parameters
-    applied = init_lab.run(init_lab.Params(scheme="apply_fn", seed=3)).parameters
-    return all(a.after == b.after and a.bins_after == b.bins_after for a, b in zip(loop, applied))
+    looped = init_lab.build_model(init_lab.Params(seed=3))
+    for module in looped.modules():
+        init_weights(module)
+    applied = init_lab.build_model(init_lab.Params(seed=3)).apply(init_weights)
+    return all(torch.equal(a, b) for a, b in zip(looped.parameters(), applied.parameters()))
 
 
 def xavier_1d_error() -> str:
@@ -82,7 +84,7 @@ def relu_gain() -> str:
 # --- lesson 7: buffers ---
 
 def _fates() -> dict[str, buffers_lab.AttributeFate]:
-    return {fate.name: fate for fate in buffers_lab.run(buffers_lab.Params()).attributes}
+    return {fate.name: fate for fate in buffers_lab.attribute_fates(buffers_lab.Params())[0]}
 
 
 def running_scaler_state_dict_keys() -> str:
@@ -102,7 +104,7 @@ def batchnorm_state_dict_keys() -> str:
 
 
 def batchnorm_changes(mode: str) -> bool:
-    rows = buffers_lab.run(buffers_lab.Params()).batchnorm
+    rows = buffers_lab.batchnorm_stats(buffers_lab.Params())[0]
     return next(row.changed for row in rows if row.mode == mode and row.name == "running_mean")
 
 
