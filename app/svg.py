@@ -148,31 +148,44 @@ def line_chart(values: Sequence[float], title: str, width: int = 360, height: in
     return Markup("".join(parts))
 
 
-def histogram(tensor: torch.Tensor, title: str, bins: int = 20, width: int = 360, height: int = 140) -> tuple[Markup, list[tuple[float, float, int]]]:
-    """Draw a histogram of a tensor's values; also return (left, right, count) per bin for a table."""
+def histogram_bins(tensor: torch.Tensor, bins: int = 20) -> list[tuple[float, float, int]]:
+    """Count a tensor's values in equal-width bins between its min and max: (left, right, count) each."""
     values = tensor.detach().double().flatten()
     low, high = (values.min().item(), values.max().item()) if values.numel() else (0.0, 0.0)
     if high == low:
         low, high = low - 0.5, high + 0.5
     counts = torch.histc(values, bins=bins, min=low, max=high).long().tolist() if values.numel() else [0] * bins
     edges = [low + (high - low) * i / bins for i in range(bins + 1)]
-    tallest = max(counts) or 1
-    bar = width / bins
+    return [(edges[i], edges[i + 1], count) for i, count in enumerate(counts)]
+
+
+def draw_histogram(bins: Sequence[tuple[float, float, int]], title: str, width: int = 360, height: int = 140) -> Markup:
+    """Draw already counted bins as bars, with the value range written under the first and last bar."""
+    counts = [count for _left, _right, count in bins]
+    tallest = max(counts, default=0) or 1
+    bar = width / max(1, len(bins))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="histogram" role="img" viewBox="0 0 {width} {height + 16}" '
         f'width="{width}" height="{height + 16}"><title>{escape(title)}</title>'
     ]
-    for i, count in enumerate(counts):
+    for i, (left, right, count) in enumerate(bins):
         h = count / tallest * height
         parts.append(
             f'<rect x="{i * bar:.1f}" y="{height - h:.1f}" width="{bar - 1:.1f}" height="{h:.1f}" fill="currentColor" '
-            f'fill-opacity="0.7"><title>[{_fmt(edges[i])}, {_fmt(edges[i + 1])}): {count}</title></rect>'
+            f'fill-opacity="0.7"><title>[{_fmt(left)}, {_fmt(right)}): {count}</title></rect>'
         )
+    low, high = (bins[0][0], bins[-1][1]) if bins else (0.0, 0.0)
     parts.append(
         f'<g font-size="10" fill="currentColor" font-family="monospace"><text x="0" y="{height + 13}">{escape(_fmt(low))}</text>'
         f'<text x="{width}" y="{height + 13}" text-anchor="end">{escape(_fmt(high))}</text></g></svg>'
     )
-    return Markup("".join(parts)), [(edges[i], edges[i + 1], c) for i, c in enumerate(counts)]
+    return Markup("".join(parts))
+
+
+def histogram(tensor: torch.Tensor, title: str, bins: int = 20, width: int = 360, height: int = 140) -> tuple[Markup, list[tuple[float, float, int]]]:
+    """Draw a histogram of a tensor's values; also return (left, right, count) per bin for a table."""
+    counted = histogram_bins(tensor, bins)
+    return draw_histogram(counted, title, width, height), counted
 
 
 def grid_rows(tensor: torch.Tensor, limit: int = 12) -> list[list[str]] | None:

@@ -9,6 +9,7 @@ import torch
 from torch import nn
 
 from app.labs.facts_devices_training import DEVICES_TRAINING_FACTS
+from app.labs.facts_state import STATE_FACTS
 from app.labs.gradient_facts import GRADIENT_FACTS
 from app.labs.rebinding_facts import REBINDING_FACTS
 
@@ -50,6 +51,7 @@ FACTS: dict[str, Callable[[], object]] = {
     **GRADIENT_FACTS,
     **REBINDING_FACTS,
     **DEVICES_TRAINING_FACTS,
+    **STATE_FACTS,
 }
 
 
