@@ -8,7 +8,7 @@ LESSON = "/lessons/rebinding-pitfall"
 LAB = "/labs/rebinding"
 
 
-@pytest.mark.parametrize("locale, verdict", [("en", "unchanged"), ("zh-CN", "没变")])
+@pytest.mark.parametrize("locale, verdict", [("en", "unchanged"), ("zh-CN", "未改变")])
 def test_lab_page_in_both_languages(client, locale, verdict):
     page = soup(client.get(LAB, params={"lang": locale, "variant": "rebind"}))
     assert page.html["lang"] == locale
