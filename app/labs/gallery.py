@@ -15,7 +15,7 @@ from app.i18n import N_
 from app.inspect_module import TensorRow, TensorSummary, buffer_rows, parameter_rows, summarize
 from app.labs.base import Lab
 from app.labs.zoo import MODELS, build, example_input
-from app.svg import grid_rows, heatmap
+from app.svg import as_grid, grid_rows, heatmap
 
 ModelId = Literal["linear_bias", "matmul3", "sge", "vit_tokens", "lstm"]
 assert set(ModelId.__args__) == set(MODELS), "ModelId must list exactly the zoo's models"
@@ -69,10 +69,9 @@ def report(model_id: str, hyper: BaseModel, draw: bool = True) -> Report:
         output = module(sample)
     pictures = []
     for row, (name, parameter) in zip(parameter_rows(module), module.named_parameters()):
-        drawn = heatmap(parameter, name)
         pictures.append(ParameterPicture(
-            row=row, summary=summarize(parameter), values=grid_rows(parameter), block_averages=drawn.block_averages,
-            heatmap_svg=str(drawn.svg) if draw else "",
+            row=row, summary=summarize(parameter), values=grid_rows(parameter), block_averages=as_grid(parameter)[1],
+            heatmap_svg=str(heatmap(parameter, name).svg) if draw else "",
         ))
     return Report(
         model=model_id, title=MODELS[model_id].title,

@@ -36,11 +36,12 @@ def test_three_attributes_update_the_views_in_place(page, server_url):
     assert page.url.count("step=") == 2 and "name=head" in page.url  # the URL holds the whole state
     page.reload()
     expect(page.locator(WIDGET + " .reg-timeline > li")).to_have_count(3)  # and replays it
+    page.evaluate("window.__marker = 'reloaded page'")
 
     page.locator(WIDGET + " a.reg-remove").first.click()  # remove the Parameter, in place
     expect(page.locator(WIDGET + " .reg-timeline > li")).to_have_count(2)
     expect(now.locator("[data-view=named_parameters] tbody th code")).to_have_text(["head.weight", "head.bias"])
-    assert page.evaluate("window.__marker") == "same page"
+    assert page.evaluate("window.__marker") == "reloaded page"
 
 
 def test_the_lab_works_without_javascript(page_without_js, server_url):
