@@ -9,7 +9,7 @@ from app.labs.facts import FACTS
 from app.checks import load_probes
 from app.lessons import KnownIds, load_lessons
 from app.settings import Settings
-from app.web import api, errors, pages
+from app.web import api, errors, models, pages
 from app.web.middleware import LocaleAndSecurityMiddleware
 
 
@@ -33,6 +33,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api.router)
     api.add_lab_routes(app)
     app.include_router(pages.router)
+    app.include_router(models.router)
+    models.add_api_routes(app)
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     return app
 

@@ -9,6 +9,7 @@ import torch
 from torch import nn
 
 from app.labs.facts_devices_training import DEVICES_TRAINING_FACTS
+from app.labs.facts_registration import REGISTRATION_FACTS
 from app.labs.facts_state import STATE_FACTS
 from app.labs.gradient_facts import GRADIENT_FACTS
 from app.labs.rebinding_facts import REBINDING_FACTS
@@ -48,6 +49,7 @@ FACTS: dict[str, Callable[[], object]] = {
     "parameter_is_leaf": lambda: _parameter().is_leaf,
     "parameter_shares_storage": _shares_storage,
     "int_parameter_error": _int_parameter_error,
+    **REGISTRATION_FACTS,
     **GRADIENT_FACTS,
     **REBINDING_FACTS,
     **DEVICES_TRAINING_FACTS,

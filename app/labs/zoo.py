@@ -94,7 +94,7 @@ class MatMul3Params(_Hyper):
 
 class SGEParams(_Hyper):
     groups: int = Field(8, ge=1, le=64)
-    channels: int = Field(32, ge=1, le=256, description="Channels of the example input; must divide by groups.")
+    channels: int = Field(32, ge=1, le=256, validate_default=True, description="Channels of the example input; must divide by groups.")
 
     @field_validator("channels")
     @classmethod

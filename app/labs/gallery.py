@@ -1,0 +1,138 @@
+"""Lab for lesson 3 and the /models pages: build a gallery model and report what torch registers.
+
+The lab's inputs are the model's id plus the union of every model's hyper-parameters; only the
+chosen model's are used (the others are dropped, so switching models in a form never trips over
+a stale value), and the zoo's own Params validate them, cross-field checks included.
+"""
+
+from typing import Annotated, Any, Literal, Optional
+
+import torch
+from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
+from torch import nn
+
+from app.i18n import N_
+from app.inspect_module import TensorRow, TensorSummary, buffer_rows, parameter_rows, summarize
+from app.labs.base import Lab
+from app.labs.zoo import MODELS, build, example_input
+from app.svg import as_grid, grid_rows, heatmap
+
+ModelId = Literal["linear_bias", "matmul3", "sge", "vit_tokens", "lstm"]
+assert set(ModelId.__args__) == set(MODELS), "ModelId must list exactly the zoo's models"
+HYPER_FIELDS = {name: info for model in MODELS.values() for name, info in model.params.model_fields.items() if name != "seed"}
+
+
+class ParameterPicture(BaseModel):
+    """One parameter: its named_parameters() row, a value summary, a small table, and a heat map."""
+
+    row: TensorRow
+    summary: TensorSummary
+    values: list[list[str]] | None = Field(None, description="Every value as text when the tensor is small, else None.")
+    block_averages: bool = Field(description="True when the heat map shows averages of blocks of a large tensor.")
+    heatmap_svg: str = Field("", exclude=True, description="The heat map as SVG (HTML pages only).")
+
+
+class OutputShape(BaseModel):
+    label: str = Field(description="Where in the forward's return value: output, output[1][0]...")
+    shape: list[int]
+
+
+class Report(BaseModel):
+    """What torch says about one gallery model built with these hyper-parameters."""
+
+    model: str
+    title: str
+    hyper: dict[str, int | bool] = Field(description="The hyper-parameters used, defaults filled in.")
+    source: str = Field(description="The model's Python source.")
+    parameters: list[ParameterPicture]
+    total: int = Field(description="sum(p.numel() for p in model.parameters())")
+    trainable: int = Field(description="The same count over parameters with requires_grad.")
+    buffers: list[TensorRow]
+    state_dict_keys: list[str]
+    input_shape: list[int] = Field(description="Shape of the seeded example input of the forward pass.")
+    outputs: list[OutputShape]
+
+
+def _output_shapes(value: Any, label: str = "output") -> list[OutputShape]:
+    if isinstance(value, torch.Tensor):
+        return [OutputShape(label=label, shape=list(value.shape))]
+    if isinstance(value, (tuple, list)):
+        return [shape for i, item in enumerate(value) for shape in _output_shapes(item, f"{label}[{i}]")]
+    return []
+
+
+def report(model_id: str, hyper: BaseModel, draw: bool = True) -> Report:
+    """Build the model (seeded), run it once on its example input, and read every view from torch."""
+    module: nn.Module = build(model_id, hyper)
+    with torch.no_grad():
+        sample = example_input(model_id, hyper)
+        output = module(sample)
+    pictures = []
+    for row, (name, parameter) in zip(parameter_rows(module), module.named_parameters()):
+        pictures.append(ParameterPicture(
+            row=row, summary=summarize(parameter), values=grid_rows(parameter), block_averages=as_grid(parameter)[1],
+            heatmap_svg=str(heatmap(parameter, name).svg) if draw else "",
+        ))
+    return Report(
+        model=model_id, title=MODELS[model_id].title,
+        hyper=hyper.model_dump(exclude={"seed"}), source=MODELS[model_id].source(hyper),
+        parameters=pictures, total=sum(p.numel() for p in module.parameters()),
+        trainable=sum(p.numel() for p in module.parameters() if p.requires_grad),
+        buffers=buffer_rows(module), state_dict_keys=list(module.state_dict()),
+        input_shape=list(sample.shape), outputs=_output_shapes(output),
+    )
+
+
+class _GalleryParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, protected_namespaces=())
+
+    model: ModelId = Field("linear_bias", description="Which gallery model to build.")
+    seed: int = Field(0, ge=0, le=2**31 - 1, description="torch.manual_seed before the model is built.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _keep_the_chosen_models_fields(cls, data: Any) -> Any:
+        """Drop other models' hyper-parameters and fill in the chosen model's defaults."""
+        if not isinstance(data, dict) or data.get("model", "linear_bias") not in MODELS:
+            return data
+        fields = MODELS[data.get("model", "linear_bias")].params.model_fields
+        kept = {key: value for key, value in data.items() if key not in HYPER_FIELDS or key in fields}
+        return {**{name: info.default for name, info in fields.items() if name != "seed"}, **kept}
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _check_with_the_zoo(cls, data: Any, handler):
+        params = handler(data)
+        params.hyper()  # the zoo's cross-field checks (channels divide by groups...) name their field
+        return params
+
+    def hyper(self) -> BaseModel:
+        """Return the chosen model's own, fully validated hyper-parameters."""
+        zoo_params = MODELS[self.model].params
+        return zoo_params.model_validate({name: getattr(self, name) for name in zoo_params.model_fields})
+
+
+def _bounded(info) -> Any:
+    return Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+
+
+# Each hyper-parameter keeps the zoo's bounds; None means "not used by the chosen model".
+Params = create_model(
+    "Params", __base__=_GalleryParams, __doc__="A gallery model's id, seed and hyper-parameters (bounded).",
+    **{name: (Optional[_bounded(info)], Field(None, description=info.description)) for name, info in HYPER_FIELDS.items()},
+)
+
+
+def run(params: _GalleryParams) -> Report:
+    """Report on the chosen gallery model built with these hyper-parameters."""
+    return report(params.model, params.hyper())
+
+
+LAB = Lab(
+    id="gallery",
+    title=N_("Model gallery"),
+    summary=N_("Pick a model, change its sizes, and see every parameter torch registers, with its values."),
+    params=Params,
+    result=Report,
+    run=run,
+)
