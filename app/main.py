@@ -9,6 +9,7 @@ from app.labs.facts import FACTS
 from app.checks import load_probes
 from app.lessons import KnownIds, load_lessons
 from app.settings import Settings
+from app.warmup import start_background_warm_up
 from app.web import api, errors, models, pages
 from app.web.middleware import LocaleAndSecurityMiddleware
 
@@ -18,6 +19,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     # Small ops get slower when several threads compete for two cores; one knob, benchmarked.
     torch.set_num_threads(settings.torch_threads)
+    start_background_warm_up()
     app = FastAPI(
         title="Parameter Lab",
         description="Learn torch.nn.Parameter versus torch.Tensor by running real PyTorch.",

@@ -7,7 +7,6 @@ each action with torch, recording after each one the values, the grads and what 
 from typing import Literal
 
 import torch
-import torch._dynamo  # noqa: F401  the first optimizer.step() imports it (seconds): pay at start-up, not in a request
 import torch.nn.functional as F
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, computed_field, field_validator, model_validator
 

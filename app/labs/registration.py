@@ -21,9 +21,6 @@ from app.labs.registration_steps import (
 VIEWS = ("parameters_dict", "named_parameters", "buffers", "state_dict", "modules", "plain_attributes", "optimizer")
 # What a bare nn.Module keeps in its __dict__; anything else there is a plain, unregistered attribute.
 MODULE_INTERNALS = frozenset(nn.Module().__dict__)
-# torch's first optimizer construction imports its compiler machinery (seconds); pay that at
-# start-up rather than in the first learner's request.
-torch.optim.SGD([nn.Parameter(torch.zeros(1))], lr=0.1)
 
 
 def _canonical_step(text: Any) -> str:
