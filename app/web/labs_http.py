@@ -22,14 +22,21 @@ def _list_fields(lab: Lab) -> set[str]:
     }
 
 
-def query_inputs(query: QueryParams, lab: Lab, start: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Collect a lab's raw inputs: repeated keys become lists where the lab takes a list."""
-    items = [(key, value) for key, value in query.multi_items() if key not in RESERVED_KEYS]
+def _collect(pairs: list[tuple[str, str]], lists: set[str]) -> dict[str, Any]:
+    raw: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in lists:
+            raw.setdefault(key, []).append(value)
+        else:
+            raw[key] = value  # the last of repeated keys wins, as in a browser's form
+    return raw
+
+
+def query_inputs(query: QueryParams | None, lab: Lab, start: tuple[tuple[str, str], ...] = ()) -> dict[str, Any]:
+    """Collect a lab's raw inputs: a lesson's starting inputs, overridden field by field by the
+    query string; repeated keys become lists where the lab takes a list."""
+    items = [(key, value) for key, value in (query.multi_items() if query else []) if key not in RESERVED_KEYS]
     if len(items) > MAX_QUERY_VALUES:
         raise TooManyValues(f"at most {MAX_QUERY_VALUES} query values")
     lists = _list_fields(lab)
-    raw: dict[str, Any] = dict(start or {})
-    for key in {key for key, _ in items}:
-        values = [value for k, value in items if k == key]
-        raw[key] = values if key in lists else values[-1]
-    return raw
+    return {**_collect(list(start), lists), **_collect(items, lists)}

@@ -27,10 +27,10 @@ def _with_facts(html: str) -> Markup:
     return Markup(FACT.sub(lambda m: str(Markup('<code class="fact">%s</code>') % compute(m["id"])), html))
 
 
-def _lab_state(request: Request, lab_id: str, start: dict | None = None, targeted: bool = True):
+def _lab_state(request: Request, lab_id: str, start: tuple = (), targeted: bool = True):
     lab = LABS[lab_id]
     try:
-        raw = query_inputs(request.query_params, lab, start) if targeted else dict(start or {})
+        raw = query_inputs(request.query_params if targeted else None, lab, start)
     except TooManyValues as exc:
         raise HTTPException(400, str(exc)) from None
     return evaluate(lab, raw)
@@ -96,7 +96,7 @@ def lesson_page(request: Request, slug: str):
                                        status=422 if state.error else 200)
             parts.append(("check", part, state))
         elif isinstance(part, LabPart):
-            state = _lab_state(request, part.lab_id, dict(part.start), targeted=part.lab_id == wanted)
+            state = _lab_state(request, part.lab_id, part.start, targeted=part.lab_id == wanted)
             target = state if part.lab_id == wanted else target
             parts.append(("lab", state))
         else:

@@ -162,3 +162,11 @@ def test_every_control_has_a_label(app, client):
         for control in page.select("input:not([type=hidden]), select, textarea"):
             wrapped = control.find_parent("label") is not None
             assert wrapped or page.select_one(f"label[for='{control.get('id')}']"), f"{url}: {control} has no label"
+
+
+def test_a_lesson_can_start_a_lab_with_a_list_of_inputs():
+    from app.labs import LABS
+    from app.web.labs_http import query_inputs
+
+    start = (("step", "add:w:param:2"), ("step", "add:b:buffer:2"))
+    assert query_inputs(None, LABS["registration"], start)["step"] == ["add:w:param:2", "add:b:buffer:2"]
