@@ -23,6 +23,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 from torch import nn
 
+from app.labs.seeding import seed_cpu
+
 OPTION = re.compile(r"^- (?P<key>[A-Za-z0-9_.()\[\]-]+)(?:\s*=\s*(?P<text>.*?))?(?:\s*::\s*(?P<feedback>.+))?\s*$")
 _markdown = MarkdownIt("commonmark", {"html": False})
 
@@ -89,7 +91,7 @@ def load_probes(folder: Path) -> dict[str, str]:
 
 def run_probe(code: str) -> ProbeResult:
     """Run a probe with torch, seeded, in a fresh namespace, and read its answer."""
-    torch.manual_seed(0)
+    seed_cpu(0)
     namespace: dict = {"torch": torch, "nn": nn}
     exec(compile(code, "<probe>", "exec"), namespace)  # trusted lesson content, not learner input
     shown = namespace.get("shown")

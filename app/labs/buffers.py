@@ -9,6 +9,7 @@ from torch import nn
 
 from app.i18n import N_
 from app.labs.base import Lab
+from app.labs.seeding import seed_cpu
 
 
 class RunningScaler(nn.Module):
@@ -134,7 +135,7 @@ def _changed(old: dict[str, torch.Tensor], new: dict[str, torch.Tensor]) -> dict
 def attribute_fates(params: Params) -> tuple[list[AttributeFate], list[str], str]:
     """Run the steps of code_for() and record, per attribute, what each step did to it."""
     dtype = getattr(torch, params.dtype)
-    torch.manual_seed(params.seed)
+    seed_cpu(params.seed)
     model = RunningScaler(params.features)
     originals = {name: getattr(model, name) for name in ATTRIBUTES}
     dtypes_before = {name: str(tensor.dtype) for name, tensor in originals.items()}
@@ -174,7 +175,7 @@ def attribute_fates(params: Params) -> tuple[list[AttributeFate], list[str], str
 
 def batchnorm_stats(params: Params) -> tuple[list[StatRow], str | None, list[str]]:
     """Run one BatchNorm1d forward in train mode and one in eval mode, recording its buffers around each."""
-    torch.manual_seed(params.seed)
+    seed_cpu(params.seed)
     bn = nn.BatchNorm1d(params.features, momentum=params.momentum)
     batch = torch.randn(params.batch, params.features) * 2 + 1
     rows: list[StatRow] = []

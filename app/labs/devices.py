@@ -10,6 +10,7 @@ from torch import nn
 
 from app.i18n import N_, gettext as _
 from app.labs.base import Lab
+from app.labs.seeding import seed_cpu
 
 
 class Demo(nn.Module):
@@ -154,7 +155,7 @@ def calls_apply(method_name: str) -> bool:
 
 def run(params: Params) -> Result:
     """Build the demo module, apply the conversion, and compare every tensor before and after."""
-    torch.manual_seed(params.seed)
+    seed_cpu(params.seed)
     model = Demo()
     if params.start == "float64":
         model.double()

@@ -10,11 +10,12 @@ from torch import nn
 
 from app.labs.devices import Demo, calls_apply
 from app.labs.zoo import LinearBias
+from app.labs.seeding import seed_cpu
 
 
 def _converted(conversion: str = "double") -> tuple[nn.Module, dict[str, torch.Tensor], dict[str, int], nn.Module]:
     """Build Demo, remember its tensors and pointers, convert it; return model, old tensors, old pointers, returned."""
-    torch.manual_seed(0)
+    seed_cpu(0)
     model = Demo()
     old = {"weight": model.weight, "running_mean": model.running_mean, "steps": model.steps, "scale": model.scale}
     pointers = {name: tensor.data_ptr() for name, tensor in old.items()}
@@ -75,7 +76,7 @@ def cuda_calls_apply() -> bool:
 
 
 def _linear_bias(frozen: tuple[str, ...] = ()) -> LinearBias:
-    torch.manual_seed(0)
+    seed_cpu(0)
     model = LinearBias(10, 5)
     for name in frozen:
         model.get_parameter(name).requires_grad_(False)

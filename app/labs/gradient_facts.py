@@ -6,6 +6,7 @@ import torch
 import torch.nn.functional as F
 
 from app.labs.zoo import LinearBiasParams, build, example_input
+from app.labs.seeding import seed_cpu
 
 HYPER = LinearBiasParams()
 
@@ -13,7 +14,7 @@ HYPER = LinearBiasParams()
 def _setup():
     model = build("linear_bias", HYPER)
     x = example_input("linear_bias", HYPER)
-    torch.manual_seed(HYPER.seed + 2)
+    seed_cpu(HYPER.seed + 2)
     target = torch.randn(x.shape[0], HYPER.out_features)
     return model, x, target
 

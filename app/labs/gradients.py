@@ -17,6 +17,7 @@ from app.labs.gradient_actions import (
 )
 from app.labs.gradient_notes import Facts, Note, Snapshot, explain
 from app.labs.gradient_pictures import TensorPictures, draw_losses, draw_tensor
+from app.labs.seeding import seed_cpu
 from app.labs.zoo import MODELS, build, example_input
 
 ModelId = Literal["linear_bias", "matmul3"]
@@ -147,7 +148,7 @@ class Replay:
         self.x = example_input(params.model, hyper)
         with torch.no_grad():
             out_shape = tuple(self.model(self.x).shape)
-        torch.manual_seed(params.seed + 2)
+        seed_cpu(params.seed + 2)
         self.target = torch.randn(out_shape)
         self.out_shape = out_shape
         self.loss: torch.Tensor | None = None

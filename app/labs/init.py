@@ -13,6 +13,7 @@ from app.labs import zoo
 from app.labs.base import Lab
 from app.labs.init_models import SmallConvNet, init_weights
 from app.svg import draw_histogram, histogram_bins
+from app.labs.seeding import seed_cpu
 
 ModelId = Literal["small_convnet", "linear_bias", "matmul3", "sge", "vit_tokens", "lstm"]
 Scheme = Literal["modules_loop", "apply_fn", "xavier_uniform", "kaiming_fan_in", "kaiming_fan_out", "normal_001", "zeros", "ones"]
@@ -136,7 +137,7 @@ def code_for(params: Params) -> str:
 def build_model(params: Params) -> nn.Module:
     """Build the chosen model, seeded, exactly as MODEL_CODE says."""
     if params.model == "small_convnet":
-        torch.manual_seed(params.seed)
+        seed_cpu(params.seed)
         return SmallConvNet()
     return zoo.build(params.model, zoo.MODELS[params.model].params(seed=params.seed))
 

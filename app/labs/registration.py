@@ -17,6 +17,7 @@ from app.labs.base import Lab
 from app.labs.registration_steps import (
     BUFFER_KINDS, MAX_STEPS, Kind, Op, Step, build_step, check_name, check_sizes, parse_step,
 )
+from app.labs.seeding import seed_cpu
 
 VIEWS = ("parameters_dict", "named_parameters", "buffers", "state_dict", "modules", "plain_attributes", "optimizer")
 # What a bare nn.Module keeps in its __dict__; anything else there is a plain, unregistered attribute.
@@ -194,7 +195,7 @@ def code_for(steps: list[Step], errors: list[str | None], seed: int) -> str:
 
 def run(params: Params) -> Result:
     """Replay the steps on a fresh nn.Module, reading every view after each one."""
-    torch.manual_seed(params.seed)
+    seed_cpu(params.seed)
     module, alive = nn.Module(), []
     current, error, total = snapshot(module, alive)
     initial = _compare(current, None, error, total)

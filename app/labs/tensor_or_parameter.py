@@ -10,6 +10,7 @@ from torch import nn
 
 from app.i18n import N_, gettext as _
 from app.labs.base import Lab
+from app.labs.seeding import seed_cpu
 
 MAX_DIMS = 4
 MAX_SIZE = 64
@@ -135,7 +136,7 @@ def _name(cls: type) -> str:
 
 def run(params: Params) -> Result:
     """Make the source tensor, wrap it as asked, and report type, autograd state and storage."""
-    torch.manual_seed(params.seed)
+    seed_cpu(params.seed)
     source = _make_source(params)
     code = code_for(params)
     try:

@@ -9,6 +9,7 @@ from torch import nn
 
 from app.i18n import N_
 from app.labs.base import Lab
+from app.labs.seeding import seed_cpu
 
 Operation = Literal["itself", "detach", "clone", "index", "view", "data", "detach_clone"]
 InPlace = Literal["add_", "mul_", "zero_"]
@@ -85,7 +86,7 @@ class Result(BaseModel):
 
 
 def _make_parameter(params: Params) -> nn.Parameter:
-    torch.manual_seed(params.seed)
+    seed_cpu(params.seed)
     return nn.Parameter(torch.randn(params.rows, params.cols))
 
 

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from torch import nn
 
 from app.i18n import N_, gettext as _
+from app.labs.seeding import seed_cpu
 
 MAX_PARAMETERS = 2_000_000  # keeps one gallery request in the milliseconds on a classroom server
 
@@ -191,12 +192,12 @@ MODELS: dict[str, ZooModel] = {
 
 def build(model_id: str, params: _Hyper) -> nn.Module:
     """Build a gallery model with torch seeded from its hyper-parameters (same params, same values)."""
-    torch.manual_seed(params.seed)
+    seed_cpu(params.seed)
     return MODELS[model_id].build(params)
 
 
 def example_input(model_id: str, params: _Hyper) -> torch.Tensor:
     """Make the model's seeded example input (seeded apart from the weights)."""
     generator_seed = params.seed + 1
-    torch.manual_seed(generator_seed)
+    seed_cpu(generator_seed)
     return MODELS[model_id].example_input(params)

@@ -28,13 +28,13 @@ class LessonSummary(BaseModel):
 
 
 @router.get("/healthz", response_model=Health, tags=["meta"])
-def healthz(request: Request) -> Health:
+async def healthz(request: Request) -> Health:
     """Answer once the app has loaded its lessons and labs."""
     return Health(status="ok", lessons=len(request.app.state.lessons["en"]), labs=len(LABS))
 
 
 @router.get("/api/lessons", response_model=dict[str, list[LessonSummary]], tags=["lessons"])
-def list_lessons(request: Request, locale: str | None = None) -> dict[str, list[LessonSummary]]:
+async def list_lessons(request: Request, locale: str | None = None) -> dict[str, list[LessonSummary]]:
     """List the lessons in order for every locale (or one, with ?locale=)."""
     if locale is not None and locale not in LOCALES:
         raise HTTPException(400, f"locale must be one of: {', '.join(LOCALES)}")
@@ -52,7 +52,7 @@ def list_lessons(request: Request, locale: str | None = None) -> dict[str, list[
 
 
 def _lab_endpoint(lab: Lab):
-    def run_lab(params: lab.params) -> lab.result:  # type: ignore[name-defined]
+    async def run_lab(params: lab.params) -> lab.result:  # type: ignore[name-defined]
         return lab.run(params)
 
     run_lab.__doc__ = f"Run the '{lab.id}' lab with these inputs; every field has a bound. {lab.summary}"
@@ -68,5 +68,5 @@ def add_lab_routes(app: FastAPI) -> None:
         )
 
     @app.post("/api/labs/{lab_id}", tags=["labs"], include_in_schema=False)
-    def unknown_lab(lab_id: str):
+    async def unknown_lab(lab_id: str):
         raise HTTPException(404, f"There is no lab called '{lab_id}'. Known labs: {', '.join(sorted(LABS))}.")

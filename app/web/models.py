@@ -54,7 +54,7 @@ def _summaries() -> list[ModelSummary]:
 
 
 @router.get("/api/models", response_model=list[ModelSummary], tags=["models"])
-def list_models() -> list[ModelSummary]:
+async def list_models() -> list[ModelSummary]:
     """List the gallery models with their hyper-parameters (defaults and bounds) and default parameters."""
     return _summaries()
 
@@ -67,7 +67,7 @@ def _model_endpoint(model: ZooModel):
         lang=(Literal[LOCALES] | None, Field(None, description="Language of error messages.")),
     )
 
-    def describe_model(hyper: Annotated[query_model, Query()]) -> Report:  # type: ignore[valid-type]
+    async def describe_model(hyper: Annotated[query_model, Query()]) -> Report:  # type: ignore[valid-type]
         return report(model.id, model.params.model_validate(hyper.model_dump(exclude={"lang"})), draw=False)
 
     describe_model.__doc__ = f"Build '{model.id}' with these hyper-parameters (all bounded) and report its parameters."
@@ -83,17 +83,17 @@ def add_api_routes(app: FastAPI) -> None:
         )
 
     @app.get("/api/models/{model_id}", tags=["models"], include_in_schema=False)
-    def unknown_model(model_id: str):
+    async def unknown_model(model_id: str):
         raise HTTPException(404, f"There is no model called '{model_id}'. Known models: {', '.join(MODELS)}.")
 
 
 @router.get("/models", include_in_schema=False)
-def gallery_page(request: Request):
+async def gallery_page(request: Request):
     return render(request, "models.html", {"models": _summaries()})
 
 
 @router.get("/models/{model_id}", include_in_schema=False)
-def model_page(request: Request, model_id: str):
+async def model_page(request: Request, model_id: str):
     if model_id not in MODELS:
         raise HTTPException(404, _("There is no model called “%(model)s”. Known models: %(known)s.")
                             % {"model": model_id, "known": ", ".join(MODELS)})

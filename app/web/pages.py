@@ -69,12 +69,12 @@ def _check_state(request: Request, part: CheckPart) -> CheckState:
 
 
 @router.get("/")
-def index(request: Request):
+async def index(request: Request):
     return render(request, "index.html", {"lessons": lessons_here(request), "labs": LABS})
 
 
 @router.get("/lessons/{slug}")
-def lesson_page(request: Request, slug: str):
+async def lesson_page(request: Request, slug: str):
     lessons = lessons_here(request)
     position = next((i for i, lesson in enumerate(lessons) if lesson.slug == slug), None)
     if position is None:
@@ -113,12 +113,12 @@ def lesson_page(request: Request, slug: str):
 
 
 @router.get("/labs")
-def lab_index(request: Request):
+async def lab_index(request: Request):
     return render(request, "labs.html", {"labs": LABS})
 
 
 @router.get("/labs/{lab_id}")
-def lab_page(request: Request, lab_id: str):
+async def lab_page(request: Request, lab_id: str):
     if lab_id not in LABS:
         raise HTTPException(404, _("There is no lab called “%(lab)s”.") % {"lab": lab_id})
     state = _lab_state(request, lab_id)
@@ -128,7 +128,7 @@ def lab_page(request: Request, lab_id: str):
 
 
 @router.get("/prefs")
-def preferences(theme: str, next: str = "/"):
+async def preferences(theme: str, next: str = "/"):
     """Remember the chosen theme in a cookie and go back; works without JavaScript."""
     if theme not in THEMES:
         raise HTTPException(400, _("theme must be one of: %(choices)s") % {"choices": ", ".join(THEMES)})
