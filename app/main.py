@@ -3,6 +3,7 @@
 import torch
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
 
 from app.labs import LABS
 from app.labs.facts import FACTS
@@ -30,6 +31,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.probes = load_probes(settings.lessons_dir / "checks")
     known = KnownIds(labs=set(LABS), facts=set(FACTS), checks=set(app.state.probes))
     app.state.lessons = load_lessons(settings.lessons_dir, known)
+    if settings.gzip:
+        app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
     app.add_middleware(LocaleAndSecurityMiddleware, default_locale=settings.default_locale)
     errors.install(app)
     app.include_router(api.router)

@@ -26,3 +26,4 @@ class Settings(BaseSettings):
     static_dir: Path = Field(REPO_ROOT / "static", description="Folder served at /static (own CSS/JS plus installed vendor files).")
     log_level: str = Field("info", pattern="^(critical|error|warning|info|debug)$", description="uvicorn log level.")
     access_log: bool = Field(False, description="Log every request; off by default because it costs CPU under classroom load.")
+    gzip: bool = Field(True, description="Compress responses over 1 KB for browsers that accept gzip (classroom Wi-Fi is often the bottleneck).")

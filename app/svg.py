@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 from markupsafe import Markup, escape
 
-MAX_CELLS_PER_SIDE = 48
+MAX_CELLS_PER_SIDE = 32  # more cells add page weight, not insight: big tensors show block averages
 WIDTH = 480
 
 NEGATIVE = (37, 99, 235)  # blue

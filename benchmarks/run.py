@@ -24,7 +24,7 @@ from benchmarks.scenarios import LAB_SCENARIOS, PAGE_SCENARIOS
 from benchmarks.server import REPO_ROOT, memory_mb, running_server
 from benchmarks.wrk import run_wrk
 
-HTMX = {"HX-Request": "true"}
+HTMX = {"HX-Request": "true", "Accept-Encoding": "gzip"}  # what a browser running htmx sends
 
 
 def lab_load(seconds: float) -> list[dict]:
@@ -50,6 +50,8 @@ def tuning(seconds: float) -> list[dict]:
         ("torch threads: 1 (default)", {}),
         ("access log on", {"extra_env": {"PLAB_ACCESS_LOG": "true", "PLAB_LOG_LEVEL": "info"}}),
         ("access log off (default)", {}),
+        ("gzip off", {"extra_env": {"PLAB_GZIP": "false"}}),
+        ("gzip on (default)", {}),
     ]
     rows = []
     for label, options in variants:
