@@ -9,8 +9,13 @@ import time
 import urllib.request
 
 import pytest
+from playwright.sync_api import expect
 
 from app.settings import REPO_ROOT
+
+# CI shares two cores with the server and chromium; wait longer than Playwright's 5 s default
+# before calling a page broken (a working page answers in milliseconds either way).
+expect.set_options(timeout=20_000)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -61,6 +66,7 @@ def browser():
 @pytest.fixture()
 def page(browser):
     context = browser.new_context(locale="en-US")
+    context.set_default_timeout(30_000)
     page = context.new_page()
     yield page
     context.close()
@@ -69,6 +75,7 @@ def page(browser):
 @pytest.fixture()
 def page_without_js(browser):
     context = browser.new_context(java_script_enabled=False, locale="en-US")
+    context.set_default_timeout(30_000)
     page = context.new_page()
     yield page
     context.close()
