@@ -1,0 +1,27 @@
+"""A small sandbox for the runner tests: short limits, so timeouts and bombs end in about a second."""
+
+import os
+
+import pytest
+
+from app.runner.client import SandboxClient
+from app.runner.config import RunnerConfig
+
+SECRET = "plab-secret-canary-7f3a9"
+TEST_CONFIG = RunnerConfig(time_limit=1.5, memory_mb=192, output_limit=2_000, pool_size=2, max_concurrent=8)
+
+
+@pytest.fixture(scope="session")
+def sandbox():
+    # A secret in the app's own environment: the sandbox must never see it.
+    os.environ["PLAB_SECRET_TEST"] = SECRET
+    client = SandboxClient(TEST_CONFIG)
+    assert client.wait_ready(), client.status()
+    yield client
+    client.close()
+
+
+def run_many(sandbox: SandboxClient, snippets: dict[str, str]) -> dict[str, dict]:
+    """Run snippets concurrently (the parent queues beyond max_concurrent); wait for all answers."""
+    futures = {name: sandbox.submit(code) for name, code in snippets.items()}
+    return {name: future.result(timeout=120) for name, future in futures.items()}
