@@ -1,5 +1,7 @@
 """Build the ASGI app: settings, torch threads, lessons loaded once, routes, static files."""
 
+from contextlib import asynccontextmanager
+
 import torch
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -7,8 +9,9 @@ from fastapi.staticfiles import StaticFiles
 from app.labs import LABS
 from app.labs.facts import FACTS
 from app.lessons import load_lessons
+from app.runner.service import CodeRunner
 from app.settings import Settings
-from app.web import api, errors, pages
+from app.web import api, errors, pages, run
 from app.web.middleware import LocaleAndSecurityMiddleware
 
 
@@ -17,17 +20,29 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     # Small ops get slower when several threads compete for two cores; one knob, benchmarked.
     torch.set_num_threads(settings.torch_threads)
+    runner = CodeRunner(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        # The sandbox warms up in its own process; start-up does not wait for it. It ends with the
+        # app (its stdin closes), so shutdown leaves it alone: test clients enter this many times.
+        runner.start()
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Parameter Lab",
         description="Learn torch.nn.Parameter versus torch.Tensor by running real PyTorch.",
         version="0.1.0",
         dependencies=[Depends(errors.unknown_language)],
     )
     app.state.settings = settings
+    app.state.runner = runner
     app.state.lessons = load_lessons(settings.lessons_dir, set(LABS), set(FACTS))
     app.add_middleware(LocaleAndSecurityMiddleware, default_locale=settings.default_locale)
     errors.install(app)
     app.include_router(api.router)
+    app.include_router(run.router)
     api.add_lab_routes(app)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")

@@ -6,6 +6,7 @@ loops (uvicorn's, a test client's) can await runs without holding a request thre
 """
 
 import asyncio
+import atexit
 import itertools
 import json
 import logging
@@ -45,6 +46,7 @@ class SandboxClient:
         self._pending: dict[int, Future] = {}
         self._ids = itertools.count(1)
         self._started_at = 0.0
+        self._exit_hook = False
 
     # --- life cycle ---------------------------------------------------------------------------
     def start(self) -> None:
@@ -59,6 +61,9 @@ class SandboxClient:
             )
             self._process.stdin.write((self.config.to_json() + "\n").encode())
             self._process.stdin.flush()
+            if not self._exit_hook:
+                atexit.register(self.close)
+                self._exit_hook = True
             threading.Thread(target=self._read, args=(self._process,), name="sandbox-reader", daemon=True).start()
 
     def close(self) -> None:

@@ -251,8 +251,13 @@ class Pool:
     def on_request(self, line: bytes) -> None:
         try:
             request = json.loads(line)
-            request_id, code = request["id"], request["code"].encode("utf-8")
-        except (ValueError, KeyError, TypeError, AttributeError, UnicodeEncodeError):
+            request_id = request["id"]
+        except (ValueError, KeyError, TypeError):
+            return  # not a request at all: nobody to answer
+        try:
+            code = request["code"].encode("utf-8")
+        except (KeyError, AttributeError, UnicodeEncodeError):
+            self.send_result(request_id, {"status": "refused", "reason": "invalid"}, 0.0)
             return
         if len(code) > self.config.code_limit:
             self.send_result(request_id, {"status": "refused", "reason": "too_large"}, 0.0)

@@ -5,10 +5,15 @@ import os
 import pytest
 
 from app.runner.client import SandboxClient
-from app.runner.config import RunnerConfig
+from app.runner.service import runner_config
+from app.settings import Settings
 
 SECRET = "plab-secret-canary-7f3a9"
-TEST_CONFIG = RunnerConfig(time_limit=1.5, memory_mb=192, output_limit=2_000, pool_size=2, max_concurrent=8)
+TEST_SETTINGS = Settings(
+    run_time_limit=1.5, run_memory_mb=192, run_output_limit=2_000, run_code_limit=5_000, run_pool_size=2,
+    run_max_concurrent=8, run_rate_limit=0,
+)
+TEST_CONFIG = runner_config(TEST_SETTINGS)
 
 
 @pytest.fixture(scope="session")
