@@ -3,9 +3,12 @@
 Directive lines, each alone on its line:
     ::: lab <lab_id> [key=value&key=value]   embed a lab, optionally with starting inputs
     ::: callout <mistake|note|why>           start a callout box; it ends at a line ':::'
+    ::: cell <cell_id>                       embed a runnable code cell; its starter code is the
+                                             file lessons/cells/<cell_id>.py (shared by all locales)
 Inline, [[fact:<fact_id>]] is replaced by a value torch computes when the page is asked for.
 """
 
+import hashlib
 import re
 from pathlib import Path
 from typing import Annotated, Literal, Union
@@ -21,6 +24,8 @@ FILE_NAME = re.compile(r"^(?P<order>\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.m
 DIRECTIVE = re.compile(r"^:::\s*(?P<kind>\w+)?\s*(?P<arg>\S+)?\s*(?P<extra>\S+)?\s*$")
 FACT = re.compile(r"\[\[fact:(?P<id>[a-z0-9_]+)\]\]")
 CALLOUT_KINDS = ("mistake", "note", "why")
+CELL_FILE_NAME = re.compile(r"^(?P<id>[a-z0-9_]+)\.py$")
+CELLS_FOLDER = "cells"
 
 _markdown = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
 
@@ -56,7 +61,19 @@ class LabPart(BaseModel):
     start: tuple[tuple[str, str], ...] = ()  # the inputs the lab opens with, before the learner's own
 
 
-Part = Annotated[Union[MarkdownPart, CalloutPart, LabPart], Field(discriminator="kind")]
+class CellPart(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    kind: Literal["cell"] = "cell"
+    cell_id: str
+    code: str  # the starter code, from lessons/cells/<cell_id>.py
+
+    @property
+    def starter_hash(self) -> str:
+        """Name this version of the starter code (browsers key saved edits by it)."""
+        return hashlib.sha256(self.code.encode("utf-8")).hexdigest()[:16]
+
+
+Part = Annotated[Union[MarkdownPart, CalloutPart, LabPart, CellPart], Field(discriminator="kind")]
 
 
 class Lesson(BaseModel):
@@ -73,6 +90,10 @@ class Lesson(BaseModel):
     @property
     def lab_ids(self) -> list[str]:
         return [part.lab_id for part in self.parts if isinstance(part, LabPart)]
+
+    @property
+    def cell_ids(self) -> list[str]:
+        return [part.cell_id for part in self.parts if isinstance(part, CellPart)]
 
     @property
     def fact_ids(self) -> list[str]:
@@ -99,7 +120,27 @@ def _split_front_matter(path: Path, text: str) -> tuple[dict, str]:
     return data, body
 
 
-def _parse_body(path: Path, body: str, known_labs: set[str], known_facts: set[str]) -> tuple[Part, ...]:
+def load_cells(folder: Path) -> dict[str, str]:
+    """Read every starter cell lessons/cells/<cell_id>.py; a missing folder means no cells."""
+    cells: dict[str, str] = {}
+    if not folder.is_dir():
+        return cells
+    for path in sorted(folder.iterdir()):
+        if path.name == "__pycache__":
+            continue
+        name = CELL_FILE_NAME.match(path.name)
+        if not name:
+            raise LessonError(f"{path}: name starter cells <cell_id>.py with a-z, 0-9 and _, e.g. tensor_or_parameter.py")
+        try:
+            cells[name["id"]] = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise LessonError(f"{path}: save the file as UTF-8") from None
+        if not cells[name["id"]].strip():
+            raise LessonError(f"{path}: a starter cell needs some code")
+    return cells
+
+
+def _parse_body(path: Path, body: str, known_labs: set[str], known_facts: set[str], cells: dict[str, str]) -> tuple[Part, ...]:
     parts: list[Part] = []
     buffer: list[str] = []
     callout: str | None = None
@@ -141,16 +182,29 @@ def _parse_body(path: Path, body: str, known_labs: set[str], known_facts: set[st
                 raise LessonError(f"{where}: unknown lab '{arg}'; known labs are: {', '.join(sorted(known_labs))}")
             flush()
             parts.append(LabPart(lab_id=arg, start=tuple(parse_qsl(extra or "", keep_blank_values=True))))
+        elif kind == "cell":
+            if callout is not None:
+                raise LessonError(f"{where}: a cell cannot sit inside a callout; close the callout with ':::' first")
+            if arg not in cells:
+                raise LessonError(f"{where}: unknown cell '{arg}'; put its starter code in lessons/{CELLS_FOLDER}/{arg}.py"
+                                  f" (existing cells: {', '.join(sorted(cells)) or 'none'})")
+            flush()
+            parts.append(CellPart(cell_id=arg, code=cells[arg]))
         else:
-            raise LessonError(f"{where}: unknown directive '::: {kind}'; use '::: lab <id>' or '::: callout <kind>'")
+            raise LessonError(f"{where}: unknown directive '::: {kind}'; use '::: lab <id>', '::: cell <id>' or '::: callout <kind>'")
     if callout is not None:
         raise LessonError(f"{path}: a '::: callout {callout}' is never closed; add a line ':::' after its text")
     flush()
     return tuple(parts)
 
 
-def parse_lesson(path: Path, locale: str, known_labs: set[str], known_facts: set[str]) -> Lesson:
-    """Parse and validate one lesson file; raise LessonError naming the file and the fix."""
+def parse_lesson(
+    path: Path, locale: str, known_labs: set[str], known_facts: set[str], cells: dict[str, str] | None = None
+) -> Lesson:
+    """Parse and validate one lesson file; raise LessonError naming the file and the fix.
+
+    `cells` maps cell ids to starter code; by default they are read from the lessons root's cells/.
+    """
     name = FILE_NAME.match(path.name)
     if not name:
         raise LessonError(f"{path}: name lesson files NN-slug.md, e.g. 01-tensor-or-parameter.md")
@@ -164,7 +218,9 @@ def parse_lesson(path: Path, locale: str, known_labs: set[str], known_facts: set
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'front matter'}: {e['msg']}" for e in exc.errors())
         raise LessonError(f"{path}: fix the front matter (allowed keys: title, summary): {problems}") from None
-    parts = _parse_body(path, body, known_labs, known_facts)
+    if cells is None:
+        cells = load_cells(path.parent.parent / CELLS_FOLDER)
+    parts = _parse_body(path, body, known_labs, known_facts, cells)
     if not any(isinstance(part, LabPart) for part in parts):
         raise LessonError(f"{path}: every lesson embeds at least one lab; add a line '::: lab <id>'")
     return Lesson(
@@ -176,13 +232,14 @@ def parse_lesson(path: Path, locale: str, known_labs: set[str], known_facts: set
 def load_lessons(root: Path, known_labs: set[str], known_facts: set[str]) -> dict[str, tuple[Lesson, ...]]:
     """Load every locale's lessons in order; the two locales must hold the same files."""
     by_locale: dict[str, tuple[Lesson, ...]] = {}
+    cells = load_cells(root / CELLS_FOLDER)
     for locale in LOCALES:
         folder = root / locale
         if not folder.is_dir():
             raise LessonError(f"{folder}: missing; every locale ({', '.join(LOCALES)}) needs a lessons folder")
         for stray in sorted(p for p in folder.iterdir() if not p.name.endswith(".md")):
             raise LessonError(f"{stray}: only NN-slug.md lesson files belong in {folder}; move or delete it")
-        lessons = [parse_lesson(path, locale, known_labs, known_facts) for path in sorted(folder.glob("*.md"))]
+        lessons = [parse_lesson(path, locale, known_labs, known_facts, cells) for path in sorted(folder.glob("*.md"))]
         orders = [lesson.order for lesson in lessons]
         if len(set(orders)) != len(orders):
             raise LessonError(f"{folder}: two lessons share a number prefix; give each file its own NN")

@@ -11,7 +11,7 @@ from app.labs.facts import FACTS
 from app.lessons import load_lessons
 from app.runner.service import CodeRunner
 from app.settings import Settings
-from app.web import api, errors, pages, run
+from app.web import api, cells, errors, pages, run
 from app.web.middleware import LocaleAndSecurityMiddleware
 
 
@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(run.router)
     api.add_lab_routes(app)
     app.include_router(pages.router)
+    app.include_router(cells.router)
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     return app
 

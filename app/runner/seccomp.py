@@ -57,6 +57,7 @@ DENIED = (
     "semctl", "semtimedop", "mq_open", "mq_unlink", "mq_timedsend", "mq_timedreceive", "mq_notify",
     "mq_getsetattr",
 )
+LEGACY_ONLY = ("fork", "vfork", "iopl", "ioperm", "uselib")  # x86 calls the generic table lacks
 # Signals only to the worker itself (its pid is the first argument of each).
 SELF_SIGNALS = ("kill", "tkill", "tgkill")
 
@@ -87,6 +88,8 @@ def build_program(own_pid: int, arch: str | None = None) -> list[tuple[int, int,
     # clone3 passes its flags in memory BPF cannot read: ENOSYS makes libc fall back to clone.
     program += _guarded(numbers["clone3"], [_insn(RET_K, RET_ERRNO | errno.ENOSYS)])
     for name in DENIED:
+        if name in LEGACY_ONLY and name not in numbers:
+            continue  # newer architectures (aarch64) never had it
         program += _guarded(numbers[name], [deny])
     for name in SELF_SIGNALS:
         program += _guarded(numbers[name], [

@@ -58,6 +58,15 @@ class RunResult(BaseModel):
     duration_ms: float | None = None
     retry_after: int | None = Field(None, description="Seconds to wait before the next run (rate_limited).")
 
+    def registration_groups(self) -> list[tuple[str, str, list[RegistrationStep]]]:
+        """Group consecutive trace steps by (module class, function), e.g. ('Scale', '__init__')."""
+        groups: list[tuple[str, str, list[RegistrationStep]]] = []
+        for step in self.registration:
+            if not groups or groups[-1][:2] != (step.owner, step.function):
+                groups.append((step.owner, step.function, []))
+            groups[-1][2].append(step)
+        return groups
+
 
 class Layer(BaseModel):
     active: bool
@@ -102,9 +111,14 @@ class CodeRunner:
         if self.enabled:
             self.client.start()
 
+    @staticmethod
+    def code_size(code: str) -> int:
+        """Return the code's size in bytes of UTF-8, the unit of the limit."""
+        return len(code.encode("utf-8", errors="surrogatepass"))
+
     def code_too_long(self, code: str) -> str | None:
-        """Return a message when the code exceeds the size limit, else None."""
-        size = len(code.encode("utf-8", errors="surrogatepass"))
+        """Return a message (for the field `code`) when the code exceeds the size limit, else None."""
+        size = self.code_size(code)
         if size > self.config.code_limit:
             return _("is too long: %(size)s bytes; at most %(limit)s bytes are allowed") % {
                 "size": size, "limit": self.config.code_limit}

@@ -1,5 +1,7 @@
 """HTML routes: the lesson index, lesson pages, lab pages and the theme preference."""
 
+from typing import NamedTuple
+
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from markupsafe import Markup
@@ -8,11 +10,20 @@ from app.i18n import current_locale, gettext as _
 from app.labs import LABS
 from app.labs.base import evaluate
 from app.labs.facts import compute
-from app.lessons import FACT, LabPart, Lesson
+from app.lessons import FACT, CellPart, LabPart, Lesson
+from app.runner.service import RunResult
 from app.web.labs_http import TooManyValues, query_inputs
 from app.web.render import THEME_COOKIE, THEMES, is_htmx, render, render_fragment
 
 router = APIRouter(include_in_schema=False)
+
+
+class CellRun(NamedTuple):
+    """A cell the learner ran: its id, their code and what came back."""
+
+    cell_id: str
+    code: str
+    result: RunResult
 
 
 def lessons_here(request: Request) -> tuple[Lesson, ...]:
@@ -46,12 +57,21 @@ def index(request: Request):
     return render(request, "index.html", {"lessons": lessons_here(request), "labs": LABS})
 
 
-@router.get("/lessons/{slug}")
-def lesson_page(request: Request, slug: str):
+def find_lesson(request: Request, slug: str) -> tuple[tuple[Lesson, ...], int]:
+    """Return the lessons in this locale and the position of `slug`; 404 when there is none."""
     lessons = lessons_here(request)
     position = next((i for i, lesson in enumerate(lessons) if lesson.slug == slug), None)
     if position is None:
         raise HTTPException(404, _("There is no lesson called “%(slug)s”.") % {"slug": slug})
+    return lessons, position
+
+
+def lesson_context(request: Request, slug: str, ran: CellRun | None = None):
+    """Build a lesson page's context (and the lab the query targets, if any).
+
+    `ran` carries the code and result of a cell the learner just ran; other cells show starter code.
+    """
+    lessons, position = find_lesson(request, slug)
     lesson = lessons[position]
     wanted = request.query_params.get("lab")
     if wanted is not None and wanted not in lesson.lab_ids:
@@ -62,6 +82,9 @@ def lesson_page(request: Request, slug: str):
             state = _lab_state(request, part.lab_id, dict(part.start), targeted=part.lab_id == wanted)
             target = state if part.lab_id == wanted else target
             parts.append(("lab", state))
+        elif isinstance(part, CellPart):
+            mine = ran if ran is not None and ran.cell_id == part.cell_id else None
+            parts.append(("cell", part, mine.code if mine else part.code, mine.result if mine else None))
         else:
             parts.append((part.kind, part, _with_facts(part.html)))
     context = {
@@ -69,6 +92,12 @@ def lesson_page(request: Request, slug: str):
         "previous": lessons[position - 1] if position > 0 else None,
         "next": lessons[position + 1] if position + 1 < len(lessons) else None,
     }
+    return context, target
+
+
+@router.get("/lessons/{slug}")
+def lesson_page(request: Request, slug: str):
+    context, target = lesson_context(request, slug)
     if target is not None:
         return _lab_response(request, target, "lesson.html", context)
     return render(request, "lesson.html", context)

@@ -3,7 +3,9 @@
 import os
 
 import pytest
+from fastapi.testclient import TestClient
 
+from app.main import create_app
 from app.runner.client import SandboxClient
 from app.runner.service import runner_config
 from app.settings import Settings
@@ -30,3 +32,16 @@ def run_many(sandbox: SandboxClient, snippets: dict[str, str]) -> dict[str, dict
     """Run snippets concurrently (the parent queues beyond max_concurrent); wait for all answers."""
     futures = {name: sandbox.submit(code) for name, code in snippets.items()}
     return {name: future.result(timeout=120) for name, future in futures.items()}
+
+
+@pytest.fixture(scope="session")
+def run_app(sandbox):
+    app = create_app(TEST_SETTINGS)
+    app.state.runner.client = sandbox  # share the session's sandbox instead of starting another
+    return app
+
+
+@pytest.fixture()
+def api(run_app):
+    with TestClient(run_app) as client:
+        yield client

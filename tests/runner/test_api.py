@@ -11,19 +11,6 @@ from app.settings import Settings
 from tests.runner.conftest import TEST_SETTINGS
 
 
-@pytest.fixture(scope="module")
-def run_app(sandbox):
-    app = create_app(TEST_SETTINGS)
-    app.state.runner.client = sandbox  # share the session's sandbox instead of starting another
-    return app
-
-
-@pytest.fixture()
-def api(run_app):
-    with TestClient(run_app) as client:
-        yield client
-
-
 def run(api, code: str):
     return api.post("/api/run", json={"code": code})
 
