@@ -7,6 +7,7 @@ untrusted (the learner's code runs in this very process and may have changed any
 import ast
 import builtins
 import io
+import json
 import linecache
 import signal
 import traceback
@@ -74,18 +75,34 @@ def compile_cell(code: str):
     return body, compile(last, CELL_FILE, "eval") if last is not None else None
 
 
-def execute(code: str, config: RunnerConfig) -> dict:
-    """Run `code` and describe what happened as a JSON-ready dict."""
-    import sys
+def prepare(config: RunnerConfig) -> list:
+    """Get the worker ready before code arrives; return the (empty) registration trace list.
 
+    A tiny training step here takes the copy-on-write page faults a typical run would take, while
+    no learner is waiting; then torch gets a fresh random seed, so runs do not all repeat the
+    parent's random numbers.
+    """
     import torch
+
+    steps: list = []
+    registration.install(steps, config.trace_limit)
+    # Under seccomp a new thread is refused; keep torch from trying to start any.
+    torch.set_num_threads = torch.set_num_interop_threads = lambda *args, **kwargs: None
+    layer = torch.nn.Linear(4, 2)
+    layer(torch.ones(3, 4)).pow(2).mean().backward()
+    repr(layer.weight)
+    compile_cell("x = 1\nx")
+    json.dumps({"warm": [1, "up"]}, ensure_ascii=False)
+    torch.seed()
+    return steps
+
+
+def execute(code: str, config: RunnerConfig, steps: list) -> dict:
+    """Run `code` and describe what happened as a JSON-ready dict; `steps` comes from prepare()."""
+    import sys
 
     linecache.cache[CELL_FILE] = (len(code), None, code.splitlines(True), CELL_FILE)
     output = BoundedOutput(config.output_limit)
-    steps: list = []
-    registration.install(steps, config.trace_limit)
-    # Under seccomp a new thread kills nothing but fails; keep torch from trying.
-    torch.set_num_threads = torch.set_num_interop_threads = lambda *args, **kwargs: None
     sys.stdout = sys.stderr = output
     namespace = {"__name__": "__main__", "__builtins__": builtins}
     result: dict = {"status": "ok", "value": None}

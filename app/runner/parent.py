@@ -124,8 +124,15 @@ class Pool:
         return Worker(pid, code_w, result_r, tmpdir)
 
     def refill(self) -> None:
-        while len(self.idle) < self.config.pool_size:
+        """Fork replacement workers, but not while a run's answer may be waiting on this loop.
+
+        A fork of the warm parent blocks this loop for ~10 ms; done while runs are in flight, it
+        would delay their answers. So: fill the pool while nothing runs, else keep one ready.
+        """
+        while len(self.idle) < self.config.pool_size and (not self.running or not self.idle) and not self.queue:
             self.idle.append(self.fork_worker())
+            if self.running:
+                break
 
     def discard(self, worker: Worker) -> None:
         for fd in (worker.code_w, worker.result_r):

@@ -7,7 +7,7 @@ import sys
 import tempfile
 
 from app.runner.config import REQUIRED_LAYERS, RunnerConfig
-from app.runner.execute import execute
+from app.runner.execute import execute, prepare
 from app.runner.lockdown import lockdown
 from app.runner.protocol import HEADER
 
@@ -52,13 +52,14 @@ def serve(config: RunnerConfig, code_fd: int, result_fd: int, tmpdir: str, read_
         sys.dont_write_bytecode = True
         tempfile.tempdir = tmpdir
         missing = [name for name in REQUIRED_LAYERS if not layers.get(name, (False, ""))[0]]
+        steps = prepare(config)
         code = read_code(code_fd, config.code_limit)
         if code is None:
             os._exit(0)
         if missing and not config.allow_weak:
             result = {"status": "refused", "reason": "unsafe", "missing": missing}
         else:
-            result = execute(code, config)
+            result = execute(code, config, steps)
         result["layers"] = {name: list(state) for name, state in layers.items()}
     except BaseException as exc:  # the runner itself failed: say so instead of dying silently
         result = {"status": "crashed", "reason": "worker_error", "detail": f"{type(exc).__name__}: {exc}"[:500]}
