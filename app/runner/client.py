@@ -19,7 +19,8 @@ from concurrent.futures import Future
 
 from app.runner.config import REQUIRED_LAYERS, RunnerConfig
 
-logger = logging.getLogger("app.runner")
+# A child of uvicorn's logger, so the start-up report appears in the server log at INFO level.
+logger = logging.getLogger("uvicorn.error.sandbox")
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CLEAN_ENV = {
     "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",

@@ -17,7 +17,7 @@ from app.runner.config import STATUSES, RunnerConfig
 from app.runner.ratelimit import RateLimiter
 from app.settings import Settings
 
-logger = logging.getLogger("app.runner")
+logger = logging.getLogger("uvicorn.error.sandbox")
 
 
 class RunRequest(BaseModel):

@@ -84,3 +84,21 @@ def test_output_is_cut_but_counted():
     output.write("abc")
     output.write("defgh")
     assert output.getvalue() == "abcde" and output.total == 8
+
+
+def _ready_message(landlock_active: bool) -> dict:
+    layers = {name: [True, "on"] for name in ("rlimits", "fds", "env", "uid", "seccomp")}
+    layers["landlock"] = [landlock_active, "on" if landlock_active else "not supported by this kernel"]
+    return {"type": "ready", "probe": {"status": "ok", "layers": layers}}
+
+
+@pytest.mark.parametrize("allow_weak, state", [(False, "unsafe"), (True, "ready")])
+def test_a_missing_layer_keeps_cells_off_unless_the_operator_opts_in(allow_weak, state):
+    from app.runner.client import SandboxClient
+
+    client = SandboxClient(RunnerConfig(allow_weak=allow_weak))
+    client._on_ready(_ready_message(landlock_active=False))
+    assert client.state == state and client.missing == ["landlock"]
+    if state == "unsafe":
+        assert client.submit("1").result(timeout=1) == {"status": "refused", "reason": "unavailable"}
+        assert "landlock" in client.status()["detail"]
