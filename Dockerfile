@@ -6,6 +6,7 @@ WORKDIR /build
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=error
 COPY scripts/build-frontend.sh ./scripts/
+COPY static/js ./static/js
 RUN bash scripts/build-frontend.sh
 
 FROM python:3.11-slim-bookworm

@@ -4,9 +4,12 @@ Directive lines, each alone on its line:
     ::: lab <lab_id> [key=value&key=value]   embed a lab, optionally with starting inputs
     ::: callout <mistake|note|why>           start a callout box; it ends at a line ':::'
     ::: check <check_id>                     a predict-then-run check (see app/checks.py); ends at ':::'
+    ::: cell <cell_id>                       embed a runnable code cell; its starter code is the
+                                             file lessons/cells/<cell_id>.py (shared by all locales)
 Inline, [[fact:<fact_id>]] is replaced by a value torch computes when the page is asked for.
 """
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +27,8 @@ FILE_NAME = re.compile(r"^(?P<order>\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.m
 DIRECTIVE = re.compile(r"^:::\s*(?P<kind>\w+)?\s*(?P<arg>\S+)?\s*(?P<extra>\S+)?\s*$")
 FACT = re.compile(r"\[\[fact:(?P<id>[a-z0-9_]+)\]\]")
 CALLOUT_KINDS = ("mistake", "note", "why")
+CELL_FILE_NAME = re.compile(r"^(?P<id>[a-z0-9_]+)\.py$")
+CELLS_FOLDER = "cells"
 
 _markdown = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
 
@@ -59,9 +64,19 @@ class LabPart(BaseModel):
     start: tuple[tuple[str, str], ...] = ()  # the inputs the lab opens with, before the learner's own
 
 
-Part = Annotated[Union[MarkdownPart, CalloutPart, LabPart, CheckPart], Field(discriminator="kind")]
+class CellPart(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    kind: Literal["cell"] = "cell"
+    cell_id: str
+    code: str  # the starter code, from lessons/cells/<cell_id>.py
+
+    @property
+    def starter_hash(self) -> str:
+        """Name this version of the starter code (browsers key saved edits by it)."""
+        return hashlib.sha256(self.code.encode("utf-8")).hexdigest()[:16]
 
 
+Part = Annotated[Union[MarkdownPart, CalloutPart, LabPart, CheckPart, CellPart], Field(discriminator="kind")]
 @dataclass(frozen=True)
 class KnownIds:
     """The ids a lesson may reference; anything else is a broken lesson."""
@@ -69,6 +84,7 @@ class KnownIds:
     labs: set[str]
     facts: set[str]
     checks: set[str] = field(default_factory=set)
+    cells: dict[str, str] = field(default_factory=dict)  # cell id -> starter code
 
 
 class Lesson(BaseModel):
@@ -89,6 +105,10 @@ class Lesson(BaseModel):
     @property
     def check_ids(self) -> list[str]:
         return [part.check_id for part in self.parts if isinstance(part, CheckPart)]
+
+    @property
+    def cell_ids(self) -> list[str]:
+        return [part.cell_id for part in self.parts if isinstance(part, CellPart)]
 
     @property
     def fact_ids(self) -> list[str]:
@@ -113,6 +133,26 @@ def _split_front_matter(path: Path, text: str) -> tuple[dict, str]:
     if not isinstance(data, dict):
         raise LessonError(f"{path}: the front matter must be 'key: value' lines (title, summary)")
     return data, body
+
+
+def load_cells(folder: Path) -> dict[str, str]:
+    """Read every starter cell lessons/cells/<cell_id>.py; a missing folder means no cells."""
+    cells: dict[str, str] = {}
+    if not folder.is_dir():
+        return cells
+    for path in sorted(folder.iterdir()):
+        if path.name == "__pycache__":
+            continue
+        name = CELL_FILE_NAME.match(path.name)
+        if not name:
+            raise LessonError(f"{path}: name starter cells <cell_id>.py with a-z, 0-9 and _, e.g. tensor_or_parameter.py")
+        try:
+            cells[name["id"]] = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise LessonError(f"{path}: save the file as UTF-8") from None
+        if not cells[name["id"]].strip():
+            raise LessonError(f"{path}: a starter cell needs some code")
+    return cells
 
 
 def _parse_body(path: Path, body: str, known: KnownIds) -> tuple[Part, ...]:
@@ -168,8 +208,14 @@ def _parse_body(path: Path, body: str, known: KnownIds) -> tuple[Part, ...]:
                 raise LessonError(f"{where}: unknown lab '{arg}'; known labs are: {', '.join(sorted(known.labs))}")
             flush()
             parts.append(LabPart(lab_id=arg, start=tuple(parse_qsl(extra or "", keep_blank_values=True))))
+        elif kind == "cell":
+            if arg not in known.cells:
+                raise LessonError(f"{where}: unknown cell '{arg}'; put its starter code in lessons/{CELLS_FOLDER}/{arg}.py"
+                                  f" (existing cells: {', '.join(sorted(known.cells)) or 'none'})")
+            flush()
+            parts.append(CellPart(cell_id=arg, code=known.cells[arg]))
         else:
-            raise LessonError(f"{where}: unknown directive '::: {kind}'; use lab, callout or check")
+            raise LessonError(f"{where}: unknown directive '::: {kind}'; use lab, cell, callout or check")
     if block is not None:
         raise LessonError(f"{path}: a '::: {block[0]} {block[1]}' is never closed; add a line ':::' after it")
     flush()

@@ -1,5 +1,7 @@
 """Build the ASGI app: settings, torch threads, lessons loaded once, routes, static files."""
 
+from contextlib import asynccontextmanager
+
 import torch
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -8,10 +10,11 @@ from starlette.middleware.gzip import GZipMiddleware
 from app.labs import LABS
 from app.labs.facts import FACTS
 from app.checks import load_probes
-from app.lessons import KnownIds, load_lessons
+from app.lessons import KnownIds, load_cells, load_lessons
+from app.runner.service import CodeRunner
 from app.settings import Settings
 from app.warmup import start_background_warm_up
-from app.web import api, errors, models, pages
+from app.web import api, cells, errors, models, pages, run
 from app.web.middleware import LocaleAndSecurityMiddleware
 
 
@@ -21,25 +24,39 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Small ops get slower when several threads compete for two cores; one knob, benchmarked.
     torch.set_num_threads(settings.torch_threads)
     start_background_warm_up()
+    runner = CodeRunner(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        # The sandbox warms up in its own process; start-up does not wait for it. It ends with the
+        # app (its stdin closes), so shutdown leaves it alone: test clients enter this many times.
+        runner.start()
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Parameter Lab",
         description="Learn torch.nn.Parameter versus torch.Tensor by running real PyTorch.",
         version="0.1.0",
         dependencies=[Depends(errors.unknown_language)],
     )
     app.state.settings = settings
+    app.state.runner = runner
     app.state.probes = load_probes(settings.lessons_dir / "checks")
-    known = KnownIds(labs=set(LABS), facts=set(FACTS), checks=set(app.state.probes))
+    known = KnownIds(labs=set(LABS), facts=set(FACTS), checks=set(app.state.probes),
+                     cells=load_cells(settings.lessons_dir / "cells"))
     app.state.lessons = load_lessons(settings.lessons_dir, known)
     if settings.gzip:
         app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
     app.add_middleware(LocaleAndSecurityMiddleware, default_locale=settings.default_locale)
     errors.install(app)
     app.include_router(api.router)
+    app.include_router(run.router)
     api.add_lab_routes(app)
     app.include_router(pages.router)
     app.include_router(models.router)
     models.add_api_routes(app)
+    app.include_router(cells.router)
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     return app
 

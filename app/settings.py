@@ -27,3 +27,36 @@ class Settings(BaseSettings):
     log_level: str = Field("info", pattern="^(critical|error|warning|info|debug)$", description="uvicorn log level.")
     access_log: bool = Field(False, description="Log every request; off by default because it costs CPU under classroom load.")
     gzip: bool = Field(True, description="Compress responses over 1 KB for browsers that accept gzip (classroom Wi-Fi is often the bottleneck).")
+    cells_enabled: bool = Field(
+        True, description="Run learners' code cells in the sandbox; false hides nothing but refuses every run."
+    )
+    run_time_limit: float = Field(
+        5.0, ge=0.5, le=60, description="Wall-clock seconds one code run may take before it is stopped."
+    )
+    run_memory_mb: int = Field(
+        256, ge=64, le=8192, description="Memory (MB of address space) a run may add on top of the warm sandbox process."
+    )
+    run_output_limit: int = Field(
+        20_000, ge=1_000, le=1_000_000, description="Characters of printed output kept per run; the rest is cut with a note."
+    )
+    run_code_limit: int = Field(
+        20_000, ge=1_000, le=200_000, description="Largest code a learner may send, in bytes of UTF-8."
+    )
+    run_pool_size: int = Field(
+        2, ge=1, le=32, description="Locked-down workers kept ready ahead of time (each is a fork of the warm sandbox)."
+    )
+    run_max_concurrent: int = Field(
+        4, ge=1, le=64, description="Code runs executing at once per app process; further runs queue briefly."
+    )
+    run_rate_limit: int = Field(
+        30, ge=0, le=10_000, description="Runs per minute one client (IP address) may start; 0 means no limit."
+    )
+    run_uid: int = Field(
+        65534, ge=1, le=2**31 - 1, description="Unprivileged user id a worker switches to when the app runs as root."
+    )
+    run_gid: int = Field(
+        65534, ge=1, le=2**31 - 1, description="Unprivileged group id a worker switches to when the app runs as root."
+    )
+    run_allow_weak_sandbox: bool = Field(
+        False, description="Run code even when a required sandbox layer (e.g. Landlock) cannot be applied; off by default."
+    )

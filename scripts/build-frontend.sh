@@ -5,3 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p static/vendor
 cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+# The code-cell editor: our entry file plus CodeMirror, bundled by the pinned esbuild.
+node_modules/.bin/esbuild static/js/cells.js --bundle --minify --format=iife --target=es2020 \
+  --log-level=warning --outfile=static/vendor/cells.js

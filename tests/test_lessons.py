@@ -8,12 +8,13 @@ from app.i18n import LOCALES
 from app.labs import LABS
 from app.labs.facts import FACTS, compute
 from app.checks import CheckPart, load_probes, run_probe
-from app.lessons import KnownIds, LabPart, LessonError, load_lessons, parse_lesson
+from app.lessons import CellPart, KnownIds, LabPart, LessonError, load_cells, load_lessons, parse_lesson
 from app.settings import REPO_ROOT
 
 LESSONS_DIR = REPO_ROOT / "lessons"
 PROBES = load_probes(LESSONS_DIR / "checks")
-KNOWN = KnownIds(labs=set(LABS), facts=set(FACTS), checks=set(PROBES))
+KNOWN = KnownIds(labs=set(LABS), facts=set(FACTS), checks=set(PROBES), cells=load_cells(LESSONS_DIR / "cells"))
+KNOWN_WITH_DEMO_CELL = KnownIds(labs=KNOWN.labs, facts=KNOWN.facts, checks=KNOWN.checks, cells={**KNOWN.cells, "demo": "1"})
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +53,17 @@ def test_no_orphan_files():
             assert path.suffix == ".md", f"{path} is not a lesson"
 
 
+def test_every_lesson_has_a_code_cell_and_every_cell_file_is_used(lessons):
+    for lesson in lessons["en"] + lessons["zh-CN"]:
+        assert lesson.cell_ids, f"{lesson.locale}/{lesson.file_name} needs a '::: cell <id>' line"
+    used = {cell_id for lesson in lessons["en"] + lessons["zh-CN"] for cell_id in lesson.cell_ids}
+    assert used == set(load_cells(LESSONS_DIR / "cells")), "every lessons/cells/*.py file belongs to a lesson"
+
+
+def test_both_languages_embed_the_same_cells(lessons):
+    assert [lesson.cell_ids for lesson in lessons["en"]] == [lesson.cell_ids for lesson in lessons["zh-CN"]]
+
+
 def test_every_lab_is_taught_somewhere(lessons):
     taught = {lab_id for lesson in lessons["en"] for lab_id in lesson.lab_ids}
     assert taught == set(LABS)
@@ -82,12 +94,14 @@ GOOD = "---\ntitle: T\nsummary: S\n---\nText\n\n::: lab tensor_or_parameter\n"
         ("01-x.md", f"---\ntitle: T\nsummary: S\n---\n::: lab tensor_or_parameter\n::: check {next(iter(PROBES))}\nQ?\n- a\n:::\n", "at least two options"),
         ("01-x.md", f"---\ntitle: T\nsummary: S\n---\n::: lab tensor_or_parameter\n::: check {next(iter(PROBES))}\n- a\n- b\n:::\n", "needs a question"),
         ("01-x.md", f"---\ntitle: T\nsummary: S\n---\n::: lab tensor_or_parameter\n::: check {next(iter(PROBES))}\nQ?\n- a b c\n- b\n:::\n", "write options as"),
+        ("01-x.md", GOOD + "::: cell nope\n", "unknown cell 'nope'; put its starter code in lessons/cells/nope.py"),
+        ("01-x.md", GOOD + "::: callout note\n::: cell demo\n:::\n", "close the open '::: callout'"),
     ],
 )
 def test_broken_lessons_name_the_file_and_the_fix(tmp_path, name, text, expected):
     path = write(tmp_path, name, text)
     with pytest.raises(LessonError) as error:
-        parse_lesson(path, "en", KNOWN)
+        parse_lesson(path, "en", KNOWN_WITH_DEMO_CELL)
     assert str(path) in str(error.value) and expected in str(error.value)
 
 
@@ -134,3 +148,19 @@ def test_option_keys_match_across_languages(lessons):
     by_id = {check.check_id: [o.key for o in check.options] for check in checks_of(lessons["en"])}
     for check in checks_of(lessons["zh-CN"]):
         assert [o.key for o in check.options] == by_id[check.check_id]
+
+
+def test_cell_directive_carries_the_starter_code(tmp_path):
+    (tmp_path / "cells").mkdir()
+    write(tmp_path / "cells", "demo.py", "x = 1\nx\n")
+    (tmp_path / "en").mkdir()
+    path = write(tmp_path / "en", "01-x.md", GOOD + "\n::: cell demo\n")
+    known = KnownIds(labs=set(LABS), facts=set(FACTS), cells=load_cells(tmp_path / "cells"))
+    cell = next(part for part in parse_lesson(path, "en", known).parts if isinstance(part, CellPart))
+    assert cell.cell_id == "demo" and cell.code == "x = 1\nx\n" and len(cell.starter_hash) == 16
+
+
+def test_badly_named_cell_files_stop_loading(tmp_path):
+    write(tmp_path, "Bad-Name.py", "1")
+    with pytest.raises(LessonError, match="name starter cells"):
+        load_cells(tmp_path)

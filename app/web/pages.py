@@ -1,6 +1,6 @@
 """HTML routes: the lesson index, lesson pages, lab pages and the theme preference."""
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse
@@ -10,12 +10,22 @@ from app.i18n import current_locale, gettext as _
 from app.labs import LABS
 from app.labs.base import evaluate
 from app.labs.facts import compute
-from app.checks import CheckPart, ProbeResult, run_probe
-from app.lessons import FACT, LabPart, Lesson
+from app.checks import CheckPart
+from app.lessons import FACT, CellPart, LabPart, Lesson
+from app.runner.service import RunResult
+from app.web.checks_http import CheckState, asked_check, judge
 from app.web.labs_http import TooManyValues, query_inputs
 from app.web.render import THEME_COOKIE, THEMES, is_htmx, render, render_fragment
 
 router = APIRouter(include_in_schema=False)
+
+
+class CellRun(NamedTuple):
+    """A cell the learner ran: its id, their code and what came back."""
+
+    cell_id: str
+    code: str
+    result: RunResult
 
 
 def lessons_here(request: Request) -> tuple[Lesson, ...]:
@@ -44,71 +54,64 @@ def _lab_response(request: Request, state, template: str, context: dict):
     return render(request, template, context, status=status)
 
 
-@dataclass
-class CheckState:
-    """A check as the learner left it: their answer, and torch's, once they have answered."""
-
-    answer: str | None = None
-    error: str | None = None
-    probe: ProbeResult | None = None
-
-    @property
-    def correct(self) -> bool:
-        return self.probe is not None and self.answer == self.probe.answer
-
-
-def _check_state(request: Request, part: CheckPart) -> CheckState:
-    """Judge the learner's prediction against what the probe makes torch answer right now."""
-    answer = request.query_params.get("answer")
-    if not answer:
-        return CheckState(error=_("Choose an answer first, then check it."))
-    if part.option(answer) is None:
-        keys = ", ".join(option.key for option in part.options)
-        return CheckState(answer=answer, error=_("“%(answer)s” is not an option here; choose one of: %(keys)s") % {"answer": answer, "keys": keys})
-    return CheckState(answer=answer, probe=run_probe(request.app.state.probes[part.check_id]))
-
-
 @router.get("/")
 async def index(request: Request):
     return render(request, "index.html", {"lessons": lessons_here(request), "labs": LABS})
 
 
-@router.get("/lessons/{slug}")
-async def lesson_page(request: Request, slug: str):
+def find_lesson(request: Request, slug: str) -> tuple[tuple[Lesson, ...], int]:
+    """Return the lessons in this locale and the position of `slug`; 404 when there is none."""
     lessons = lessons_here(request)
     position = next((i for i, lesson in enumerate(lessons) if lesson.slug == slug), None)
     if position is None:
         raise HTTPException(404, _("There is no lesson called “%(slug)s”.") % {"slug": slug})
+    return lessons, position
+
+
+def lesson_context(request: Request, slug: str, ran: CellRun | None = None):
+    """Build a lesson page's context (and the lab the query targets, if any).
+
+    `ran` carries the code and result of a cell the learner just ran; other cells show starter code.
+    """
+    lessons, position = find_lesson(request, slug)
     lesson = lessons[position]
     wanted = request.query_params.get("lab")
     if wanted is not None and wanted not in lesson.lab_ids:
         raise HTTPException(404, _("This lesson has no lab called “%(lab)s”.") % {"lab": wanted})
-    asked = request.query_params.get("check")
-    if asked is not None and asked not in lesson.check_ids:
-        raise HTTPException(404, _("This lesson has no check called “%(check)s”.") % {"check": asked})
-    action = f"/lessons/{slug}"
+    answered = asked_check(request, lesson)
     parts, target = [], None
     for part in lesson.parts:
         if isinstance(part, CheckPart):
-            state = _check_state(request, part) if part.check_id == asked else CheckState()
-            if part.check_id == asked and is_htmx(request):
-                return render_fragment(request, "_check.html", "check_block", part, state, action,
-                                       status=422 if state.error else 200)
-            parts.append(("check", part, state))
+            parts.append(("check", part, judge(request, part) if part is answered else CheckState()))
         elif isinstance(part, LabPart):
             state = _lab_state(request, part.lab_id, part.start, targeted=part.lab_id == wanted)
             target = state if part.lab_id == wanted else target
             parts.append(("lab", state))
+        elif isinstance(part, CellPart):
+            mine = ran if ran is not None and ran.cell_id == part.cell_id else None
+            parts.append(("cell", part, mine.code if mine else part.code, mine.result if mine else None))
         else:
             parts.append((part.kind, part, _with_facts(part.html)))
     context = {
-        "lesson": lesson, "parts": parts, "action": action,
+        "lesson": lesson, "parts": parts, "action": f"/lessons/{slug}",
         "previous": lessons[position - 1] if position > 0 else None,
         "next": lessons[position + 1] if position + 1 < len(lessons) else None,
     }
+    return context, target
+
+
+@router.get("/lessons/{slug}")
+async def lesson_page(request: Request, slug: str):
+    if is_htmx(request) and "check" in request.query_params:
+        lessons, position = find_lesson(request, slug)
+        part = asked_check(request, lessons[position])
+        state = judge(request, part)
+        return render_fragment(request, "_check.html", "check_block", part, state, f"/lessons/{slug}",
+                               status=422 if state.error else 200)
+    context, target = lesson_context(request, slug)
     if target is not None:
         return _lab_response(request, target, "lesson.html", context)
-    answered_badly = any(kind == "check" and rest[1].error for kind, *rest in parts)
+    answered_badly = any(kind == "check" and rest[1].error for kind, *rest in context["parts"])
     return render(request, "lesson.html", context, status=422 if answered_badly else 200)
 
 

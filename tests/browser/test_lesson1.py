@@ -12,7 +12,7 @@ def test_lab_updates_in_place_with_htmx(page, server_url):
     expect(page.locator(RESULT)).to_contain_text("Parameter containing")
 
     page.select_option("#wrapper", "tensor")
-    page.get_by_role("button", name="Run").click()
+    page.locator("#lab-tensor_or_parameter").get_by_role("button", name="Run").click()
     expect(page.locator(RESULT)).not_to_contain_text("Parameter containing")
     expect(page.locator(RESULT + " .facts")).to_contain_text("torch.Tensor")
     assert page.evaluate("window.__marker") == "same page"
@@ -29,7 +29,7 @@ def test_lab_works_with_javascript_disabled(page_without_js, server_url):
     page.goto(server_url + LESSON)
     page.select_option("#context", "no_grad")
     page.select_option("#wrapper", "computed")
-    page.get_by_role("button", name="Run").click()
+    page.locator("#lab-tensor_or_parameter").get_by_role("button", name="Run").click()
     page.wait_for_url("**context=no_grad**")
     facts = page.locator(RESULT + " .facts")
     expect(facts).to_contain_text("x.grad_fn")

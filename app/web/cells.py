@@ -1,0 +1,55 @@
+"""The code-cell page route: POST /lessons/{slug} runs one cell and shows the lesson with its output.
+
+Works without JavaScript (a plain form post re-renders the whole lesson, the learner's code in
+place); the editor script posts the same form with HX-Request and swaps in the output block only.
+A POST fits code of any allowed size, where a URL would not.
+"""
+
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, HTTPException, Request
+
+from app.i18n import gettext as _
+from app.runner.service import RunResult
+from app.web.pages import CellRun, find_lesson, lesson_context
+from app.web.render import is_htmx, render, render_fragment
+from app.web.run import HTTP_STATUS, client_key, read_body
+
+router = APIRouter(include_in_schema=False)
+
+
+def _form(body: bytes) -> dict[str, str]:
+    """Parse a urlencoded form strictly (UTF-8); the last value of a repeated key wins."""
+    fields = parse_qs(body.decode("ascii"), keep_blank_values=True, encoding="utf-8", errors="strict")
+    return {key: values[-1] for key, values in fields.items()}
+
+
+@router.post("/lessons/{slug}")
+async def run_cell(request: Request, slug: str):
+    runner = request.app.state.runner
+    lessons, position = find_lesson(request, slug)
+    body = await read_body(request, runner.config.code_limit * 3 + 1024)  # %XX per UTF-8 byte at worst
+    if body is None:
+        raise HTTPException(413, _("The code is too long: at most %(limit)s bytes.") % {"limit": runner.config.code_limit})
+    try:
+        form = _form(body)
+    except UnicodeDecodeError:
+        raise HTTPException(400, _("The form was not sent as UTF-8.")) from None
+    cell_id, code = form.get("cell", ""), form.get("code", "").replace("\r\n", "\n")
+    if cell_id not in lessons[position].cell_ids:
+        raise HTTPException(404, _("This lesson has no code cell called “%(cell)s”.") % {"cell": cell_id})
+    size = runner.code_size(code)
+    if size > runner.config.code_limit:
+        message = _("The code is too long: %(size)s bytes; at most %(limit)s bytes are allowed.")
+        result, status = RunResult(status="refused", message=message % {"size": size, "limit": runner.config.code_limit}), 413
+    else:
+        result = await runner.run(code, client_key(request))
+        status = HTTP_STATUS.get(result.status, 200)
+    headers = {"Retry-After": str(result.retry_after)} if result.retry_after else {}
+    if is_htmx(request):
+        response = render_fragment(request, "_cell.html", "cell_output", cell_id, result, status=status)
+    else:
+        context, _target = lesson_context(request, slug, CellRun(cell_id, code, result))
+        response = render(request, "lesson.html", context, status=status)
+    response.headers.update(headers)
+    return response

@@ -1,0 +1,86 @@
+"""JSON routes for code cells: POST /api/run and GET /api/run/status (both in /docs).
+
+The run route is async and awaits the sandbox, so a slow run holds no request thread: lab requests
+(sync routes, served from the thread pool) never queue behind code runs.
+"""
+
+import json
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+
+from app.i18n import gettext as _
+from app.labs.errors import field_errors
+from app.runner.service import RunRequest, RunResult, SandboxStatus
+
+router = APIRouter(tags=["code cells"])
+HTTP_STATUS = {"refused": 503, "rate_limited": 429}
+
+
+def client_key(request: Request) -> str:
+    """Name the client for the rate limit (uvicorn's proxy_headers fills in X-Forwarded-For)."""
+    return request.client.host if request.client else "unknown"
+
+
+def invalid(status: int, field: str, message: str) -> JSONResponse:
+    return JSONResponse({"detail": "invalid input", "errors": [{"field": field, "message": message}]}, status_code=status)
+
+
+async def read_body(request: Request, limit: int) -> bytes | None:
+    """Read at most `limit` bytes of the body; None when it is longer (never buffer a huge upload)."""
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            return None
+    return bytes(body)
+
+
+def result_response(result: RunResult) -> JSONResponse:
+    headers = {"Retry-After": str(result.retry_after)} if result.retry_after else None
+    return JSONResponse(result.model_dump(), status_code=HTTP_STATUS.get(result.status, 200), headers=headers)
+
+
+@router.post(
+    "/api/run", response_model=RunResult, summary="Run Python code in the sandbox",
+    responses={
+        400: {"description": "The body is not UTF-8 JSON."}, 413: {"description": "The code is over the size limit."},
+        422: {"description": "The body is not {\"code\": \"...\"}."},
+        429: {"model": RunResult, "description": "Rate limited; Retry-After says when to try again."},
+        503: {"model": RunResult, "description": "Refused: cells are off, the sandbox is unavailable or busy."},
+    },
+    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": RunRequest.model_json_schema()}}}},
+)
+async def run_code(request: Request) -> JSONResponse:
+    """Run `code` in a fresh, locked-down worker: stdout, the last expression's value, or a traceback."""
+    runner = request.app.state.runner
+    body = await read_body(request, runner.config.code_limit * 6 + 1024)
+    if body is None:
+        return invalid(413, "code", _("is too long: at most %(limit)s bytes are allowed") % {"limit": runner.config.code_limit})
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError:
+        return invalid(400, "body", _("is not valid UTF-8"))
+    except ValueError:
+        return invalid(400, "body", _("is not valid JSON; send {\"code\": \"...\"}"))
+    try:
+        code = RunRequest.model_validate(data).code
+        code.encode("utf-8")
+    except ValidationError as exc:
+        if any(error["type"] == "extra_forbidden" for error in exc.errors()):
+            return invalid(422, "body", _("takes only the field \"code\""))
+        field, message = next(iter(field_errors(exc).items()))
+        return invalid(422, field, message)
+    except UnicodeEncodeError:
+        return invalid(400, "code", _("holds characters that are not valid Unicode"))
+    too_long = runner.code_too_long(code)
+    if too_long:
+        return invalid(413, "code", too_long)
+    return result_response(await runner.run(code, client_key(request)))
+
+
+@router.get("/api/run/status", response_model=SandboxStatus, summary="Which sandbox layers are active")
+def run_status(request: Request) -> SandboxStatus:
+    """Say whether code cells run here, which isolation layers are in force, and the limits."""
+    return request.app.state.runner.status()

@@ -1,0 +1,190 @@
+"""Benchmark code runs end to end: HTTP -> app -> sandbox parent -> worker -> answer.
+
+Starts the app (python -m app) on a free port with the rate limit off, then runs a tiny
+nn.Linear forward+backward snippet:
+  * at concurrency 1 (median and p90 latency),
+  * at concurrency N for a fixed time (runs per second, median and p99 latency),
+and reports the sandbox's memory (RSS and PSS of the parent and its warm workers).
+
+Not a test: run it by hand, on a quiet machine, e.g.
+    .venv/bin/python benchmarks/code_cells.py --seconds 15 --concurrency 20
+"""
+
+import argparse
+import http.client
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SNIPPET = """import torch
+from torch import nn
+layer = nn.Linear(4, 2)
+loss = layer(torch.ones(3, 4)).pow(2).mean()
+loss.backward()
+layer.weight.grad.shape
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(port: int, args) -> subprocess.Popen:
+    env = {
+        **os.environ, "PLAB_PORT": str(port), "PLAB_LOG_LEVEL": "warning", "PLAB_RUN_RATE_LIMIT": "0",
+        "PLAB_RUN_POOL_SIZE": str(args.pool_size), "PLAB_RUN_MAX_CONCURRENT": str(args.max_concurrent),
+    }
+    return subprocess.Popen([sys.executable, "-m", "app"], cwd=REPO_ROOT, env=env)
+
+
+def request(connection: http.client.HTTPConnection, method: str, path: str, body: dict | None = None) -> dict:
+    payload = json.dumps(body).encode() if body is not None else None
+    connection.request(method, path, body=payload, headers={"content-type": "application/json"})
+    return json.loads(connection.getresponse().read())
+
+
+def wait_ready(port: int, timeout: float = 180) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            answer = request(connection, "POST", "/api/run", {"code": "1"})  # starts the sandbox if needed
+            if answer["status"] == "ok":
+                return request(connection, "GET", "/api/run/status")
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise SystemExit("the server or its sandbox did not become ready")
+
+
+def one_run(connection: http.client.HTTPConnection) -> float:
+    started = time.perf_counter()
+    answer = request(connection, "POST", "/api/run", {"code": SNIPPET})
+    elapsed = (time.perf_counter() - started) * 1000
+    if answer["status"] != "ok":
+        raise RuntimeError(f"run failed: {answer}")
+    return elapsed
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def sequential(port: int, runs: int) -> list[float]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    return [one_run(connection) for _ in range(runs)]
+
+
+def concurrent(port: int, clients: int, seconds: float) -> tuple[list[float], float]:
+    latencies: list[float] = []
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def client() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        while time.monotonic() < stop:
+            elapsed = one_run(connection)
+            with lock:
+                latencies.append(elapsed)
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies, time.monotonic() - started
+
+
+def children(pid: int) -> list[int]:
+    try:
+        tasks = Path(f"/proc/{pid}/task").iterdir()
+        return [int(c) for task in tasks for c in (task / "children").read_text().split()]
+    except OSError:
+        return []
+
+
+def memory_kb(pid: int) -> tuple[int, int]:
+    """Return (RSS, PSS) in kB from smaps_rollup (PSS splits shared pages among their users)."""
+    values = {}
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:  # a worker that just finished
+        return 0, 0
+    for line in text.splitlines():
+        key, _, rest = line.partition(":")
+        if key in ("Rss", "Pss"):
+            values[key] = int(rest.split()[0])
+    return values.get("Rss", 0), values.get("Pss", 0)
+
+
+def sandbox_memory(server_pid: int) -> dict:
+    parents = [p for p in children(server_pid) if b"app.runner.parent" in Path(f"/proc/{p}/cmdline").read_bytes()]
+    if not parents:
+        return {}
+    parent = parents[0]
+    rss, pss = memory_kb(parent)
+    worker_mem = [m for m in map(memory_kb, children(parent)) if m[0]]
+    workers = worker_mem
+    return {
+        "parent_rss_mb": rss / 1024, "parent_pss_mb": pss / 1024, "workers": len(workers),
+        "workers_rss_mb": sum(r for r, _ in worker_mem) / 1024, "workers_pss_mb": sum(p for _, p in worker_mem) / 1024,
+        "total_pss_mb": (pss + sum(p for _, p in worker_mem)) / 1024,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=100, help="sequential runs at concurrency 1")
+    parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=15.0, help="duration of the concurrent phase")
+    parser.add_argument("--pool-size", type=int, default=4)
+    parser.add_argument("--max-concurrent", type=int, default=4)
+    args = parser.parse_args()
+
+    port = free_port()
+    server = start_server(port, args)
+    try:
+        status = wait_ready(port)
+        sequential(port, 10)  # warm the HTTP path
+        single = sequential(port, args.runs)
+        time.sleep(1)  # let the pool refill: measure it at rest
+        memory = sandbox_memory(server.pid)
+        many, elapsed = concurrent(port, args.concurrency, args.seconds)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    layers = ", ".join(name for name, layer in status["layers"].items() if layer["active"])
+    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; sandbox layers: {layers}")
+    print(f"pool size {args.pool_size}, max concurrent runs {args.max_concurrent}")
+    print()
+    print(f"{'measure':<44}{'value':>12}")
+    print("-" * 56)
+    rows = [
+        ("concurrency 1: runs", f"{len(single)}"),
+        ("concurrency 1: p50 latency (ms)", f"{statistics.median(single):.1f}"),
+        ("concurrency 1: p90 latency (ms)", f"{percentile(single, 0.90):.1f}"),
+        (f"concurrency {args.concurrency}: runs in {elapsed:.1f} s", f"{len(many)}"),
+        (f"concurrency {args.concurrency}: runs per second", f"{len(many) / elapsed:.1f}"),
+        (f"concurrency {args.concurrency}: p50 latency (ms)", f"{statistics.median(many):.1f}"),
+        (f"concurrency {args.concurrency}: p99 latency (ms)", f"{percentile(many, 0.99):.1f}"),
+    ]
+    rows += [(f"memory: {key.replace('_', ' ')}", f"{value:.1f}" if isinstance(value, float) else str(value))
+             for key, value in memory.items()]
+    for name, value in rows:
+        print(f"{name:<44}{value:>12}")
+
+
+if __name__ == "__main__":
+    main()
