@@ -6,15 +6,14 @@ nn.Linear forward+backward snippet:
   * at concurrency N for a fixed time (runs per second, median and p99 latency),
 and reports the sandbox's memory (RSS and PSS of the parent and its warm workers).
 
-Not a test: run it by hand, on a quiet machine, e.g.
-    .venv/bin/python benchmarks/code_cells.py --seconds 15 --concurrency 20
+Part of scripts/bench (benchmarks/run.py); alone, on a quiet machine:
+    .venv/bin/python -m benchmarks.code_cells --seconds 15 --concurrency 20
 """
 
 import argparse
 import http.client
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -22,7 +21,7 @@ import threading
 import time
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from benchmarks.server import REPO_ROOT, free_port
 SNIPPET = """import torch
 from torch import nn
 layer = nn.Linear(4, 2)
@@ -30,12 +29,6 @@ loss = layer(torch.ones(3, 4)).pow(2).mean()
 loss.backward()
 layer.weight.grad.shape
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start_server(port: int, args) -> subprocess.Popen:
@@ -143,6 +136,32 @@ def sandbox_memory(server_pid: int) -> dict:
     }
 
 
+def measure(runs: int = 100, concurrency: int = 20, seconds: float = 15.0, pool_size: int = 4,
+            max_concurrent: int = 4) -> dict:
+    """Start the app, time the snippet at concurrency 1 and at `concurrency`, read the sandbox's memory."""
+    port = free_port()
+    server = start_server(port, argparse.Namespace(pool_size=pool_size, max_concurrent=max_concurrent))
+    try:
+        status = wait_ready(port)
+        sequential(port, 10)  # warm the HTTP path
+        single = sequential(port, runs)
+        time.sleep(1)  # let the pool refill: measure it at rest
+        memory = sandbox_memory(server.pid)
+        many, elapsed = concurrent(port, concurrency, seconds)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return {
+        "layers": [name for name, layer in status["layers"].items() if layer["active"]],
+        "pool_size": pool_size, "max_concurrent": max_concurrent, "concurrency": concurrency,
+        "c1_runs": len(single), "c1_p50_ms": round(statistics.median(single), 1),
+        "c1_p90_ms": round(percentile(single, 0.90), 1),
+        "cn_runs": len(many), "cn_seconds": round(elapsed, 1), "cn_runs_per_s": round(len(many) / elapsed, 1),
+        "cn_p50_ms": round(statistics.median(many), 1), "cn_p99_ms": round(percentile(many, 0.99), 1),
+        "memory": {key: round(value, 1) if isinstance(value, float) else value for key, value in memory.items()},
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=100, help="sequential runs at concurrency 1")
@@ -151,39 +170,9 @@ def main() -> None:
     parser.add_argument("--pool-size", type=int, default=4)
     parser.add_argument("--max-concurrent", type=int, default=4)
     args = parser.parse_args()
-
-    port = free_port()
-    server = start_server(port, args)
-    try:
-        status = wait_ready(port)
-        sequential(port, 10)  # warm the HTTP path
-        single = sequential(port, args.runs)
-        time.sleep(1)  # let the pool refill: measure it at rest
-        memory = sandbox_memory(server.pid)
-        many, elapsed = concurrent(port, args.concurrency, args.seconds)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-    layers = ", ".join(name for name, layer in status["layers"].items() if layer["active"])
-    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; sandbox layers: {layers}")
-    print(f"pool size {args.pool_size}, max concurrent runs {args.max_concurrent}")
-    print()
-    print(f"{'measure':<44}{'value':>12}")
-    print("-" * 56)
-    rows = [
-        ("concurrency 1: runs", f"{len(single)}"),
-        ("concurrency 1: p50 latency (ms)", f"{statistics.median(single):.1f}"),
-        ("concurrency 1: p90 latency (ms)", f"{percentile(single, 0.90):.1f}"),
-        (f"concurrency {args.concurrency}: runs in {elapsed:.1f} s", f"{len(many)}"),
-        (f"concurrency {args.concurrency}: runs per second", f"{len(many) / elapsed:.1f}"),
-        (f"concurrency {args.concurrency}: p50 latency (ms)", f"{statistics.median(many):.1f}"),
-        (f"concurrency {args.concurrency}: p99 latency (ms)", f"{percentile(many, 0.99):.1f}"),
-    ]
-    rows += [(f"memory: {key.replace('_', ' ')}", f"{value:.1f}" if isinstance(value, float) else str(value))
-             for key, value in memory.items()]
-    for name, value in rows:
-        print(f"{name:<44}{value:>12}")
+    result = measure(args.runs, args.concurrency, args.seconds, args.pool_size, args.max_concurrent)
+    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; sandbox layers: {', '.join(result['layers'])}")
+    print(json.dumps(result, indent=2))
 
 
 if __name__ == "__main__":

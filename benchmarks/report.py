@@ -38,6 +38,14 @@ def targets(results: dict) -> list[list]:
     ]
 
 
+def code_cell_targets(cells: dict) -> list[list]:
+    return [
+        ["code run p50 at concurrency 1", "< 15 ms", f"{cells['c1_p50_ms']} ms", _verdict(cells["c1_p50_ms"] < 15)],
+        [f"code runs/s at concurrency {cells['concurrency']}", ">= 40", f"{cells['cn_runs_per_s']}", _verdict(cells["cn_runs_per_s"] >= 40)],
+        [f"code run p99 at concurrency {cells['concurrency']}", "< 1000 ms", f"{cells['cn_p99_ms']} ms", _verdict(cells["cn_p99_ms"] < 1000)],
+    ]
+
+
 def write_report(results: dict, path: Path, quick: bool) -> None:
     machine = results["machine"]
     pages = results["pages"]
@@ -62,7 +70,7 @@ figures are in `docs/benchmarks.json`. The suite took {results['duration_s']} s.
 
 ## Targets
 
-{_table(["what", "target", "measured", "verdict"], targets(results))}
+{_table(["what", "target", "measured", "verdict"], targets(results) + code_cell_targets(results["code_cells"]))}
 
 ## Lab requests
 
@@ -90,6 +98,18 @@ Labs keep no per-learner state, so memory after the second round of learners sho
 ## Start-up
 
 Process start to `/healthz` answering: median {results['startup']['median_s']} s over {results['startup']['runs']} starts (max {results['startup']['max_s']} s).
+
+## Code cells (sandboxed runs of a tiny forward + backward)
+
+End to end over HTTP (`POST /api/run`): pool of {results['code_cells']['pool_size']} warm workers,
+{results['code_cells']['max_concurrent']} runs at once per app process; layers active:
+{', '.join(results['code_cells']['layers'])}.
+
+{_table(["measure", "value"], [
+    ["concurrency 1: p50 / p90", f"{results['code_cells']['c1_p50_ms']} / {results['code_cells']['c1_p90_ms']} ms ({results['code_cells']['c1_runs']} runs)"],
+    [f"concurrency {results['code_cells']['concurrency']}: runs per second", f"{results['code_cells']['cn_runs_per_s']} ({results['code_cells']['cn_runs']} runs in {results['code_cells']['cn_seconds']} s)"],
+    [f"concurrency {results['code_cells']['concurrency']}: p50 / p99", f"{results['code_cells']['cn_p50_ms']} / {results['code_cells']['cn_p99_ms']} ms"],
+] + [[f"sandbox memory: {key.replace('_', ' ')}", value] for key, value in results['code_cells']['memory'].items()])}
 
 ## Alternatives, same machine, same work
 

@@ -17,7 +17,7 @@ import urllib.request
 
 import torch
 
-from benchmarks import alternatives
+from benchmarks import alternatives, code_cells
 from benchmarks.learners import simulate
 from benchmarks.report import write_report
 from benchmarks.scenarios import LAB_SCENARIOS, PAGE_SCENARIOS
@@ -118,6 +118,7 @@ def main() -> None:
         "memory": memory(50 if args.quick else 200),
         "fresh_process": alternatives.fresh_process(3 if args.quick else 5),
         "jupyter": alternatives.jupyter_kernels(kernels=2 if args.quick else 3, cells=20 if args.quick else 50),
+        "code_cells": code_cells.measure(runs=20 if args.quick else 100, seconds=4 if args.quick else 15),
     }
     results["duration_s"] = round(time.time() - started)
     docs = REPO_ROOT / "docs"
