@@ -4,6 +4,7 @@ from playwright.sync_api import expect
 
 LESSON = "/lessons/devices-and-dtypes"
 RESULT = "#lab-devices-result"
+WIDGET = "#lab-devices"  # the lesson also has a code cell with its own Run button
 
 
 def test_conversion_updates_in_place_with_htmx(page, server_url):
@@ -12,7 +13,7 @@ def test_conversion_updates_in_place_with_htmx(page, server_url):
     expect(page.locator(RESULT + " tr[data-name=weight] .dtype")).to_contain_text("torch.float64")
 
     page.select_option("#conversion", "bfloat16")
-    page.get_by_role("button", name="Run").click()
+    page.locator(WIDGET).get_by_role("button", name="Run").click()
     expect(page.locator(RESULT + " tr[data-name=weight] .dtype")).to_contain_text("torch.bfloat16")
     expect(page.locator(RESULT + " tr[data-name=scale] .dtype")).to_have_text("torch.float32")
     expect(page.locator(RESULT + " tr[data-name=weight] .same-object")).to_have_text("True")

@@ -3,10 +3,10 @@
 from playwright.sync_api import expect
 
 
-def run_in_place(page):
-    """Press Run, and check afterwards that the page was not reloaded."""
+def run_in_place(page, lab_id: str):
+    """Press the lab's Run (the lesson's code cell has one too); the caller checks the page was not reloaded."""
     page.evaluate("window.__marker = 'same page'")
-    page.get_by_role("button", name="Run").click()
+    page.locator(f"#lab-{lab_id}").get_by_role("button", name="Run").click()
 
 
 def test_initialisation_lab_switches_scheme_in_place(page, server_url):
@@ -16,7 +16,7 @@ def test_initialisation_lab_switches_scheme_in_place(page, server_url):
 
     page.select_option("#model", "linear_bias")
     page.select_option("#scheme", "xavier_uniform")
-    run_in_place(page)
+    run_in_place(page, "init")
     expect(result.locator(".torch-error").first).to_contain_text("fewer than 2 dimensions")
     expect(result.locator(".init-visits")).to_have_count(0)
     expect(result.locator("svg.histogram")).to_have_count(6)
@@ -36,7 +36,7 @@ def test_buffers_lab_updates_in_place(page, server_url):
 
     page.select_option("#dtype", "float16")
     page.fill("#batch", "1")
-    run_in_place(page)
+    run_in_place(page, "buffers")
     expect(result.locator(".buffers-fates")).to_contain_text("torch.float16")
     expect(result.locator(".torch-error")).to_contain_text("Expected more than 1 value per channel")
     assert page.evaluate("window.__marker") == "same page"
@@ -47,7 +47,7 @@ def test_buffers_lab_works_with_javascript_disabled(page_without_js, server_url)
     page.goto(server_url + "/lessons/buffers")
     page.select_option("#dtype", "bfloat16")
     page.select_option("#optimizer", "adam")
-    page.get_by_role("button", name="Run").click()
+    page.locator("#lab-buffers").get_by_role("button", name="Run").click()
     page.wait_for_url("**dtype=bfloat16**")
     expect(page.locator("#lab-buffers-result .buffers-fates")).to_contain_text("torch.bfloat16")
     expect(page.locator("#optimizer")).to_have_value("adam")
@@ -59,7 +59,7 @@ def test_views_lab_shows_the_chosen_case_in_place(page, server_url):
     expect(result.locator(".torch-error")).to_contain_text("modified by an inplace operation")
 
     page.select_option("#operation", "data")
-    run_in_place(page)
+    run_in_place(page, "views")
     expect(result.locator(".views-outcomes tr.selected th").first).to_contain_text("p.data")
     expect(result).to_contain_text("The gradient is right:")
     expect(result.locator(".torch-error")).to_have_count(0)

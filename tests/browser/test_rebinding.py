@@ -4,6 +4,7 @@ from playwright.sync_api import expect
 
 LESSON = "/lessons/rebinding-pitfall"
 VERDICT = "#lab-rebinding-result .rebinding-verdict strong"
+WIDGET = "#lab-rebinding"  # the lesson also has a code cell with its own Run button
 
 
 def test_rebinding_then_slice_assignment_in_place(page, server_url):
@@ -11,12 +12,12 @@ def test_rebinding_then_slice_assignment_in_place(page, server_url):
     page.evaluate("window.__marker = 'same page'")  # survives only if there is no full reload
 
     page.select_option("#variant", "rebind")
-    page.get_by_role("button", name="Run").click()
+    page.locator(WIDGET).get_by_role("button", name="Run").click()
     expect(page.locator(VERDICT)).to_have_text("unchanged")
     expect(page.locator("#lab-rebinding .rebinding-picture svg")).to_contain_text("moved")
 
     page.select_option("#variant", "slice")
-    page.get_by_role("button", name="Run").click()
+    page.locator(WIDGET).get_by_role("button", name="Run").click()
     expect(page.locator(VERDICT)).to_have_text("changed")
     expect(page.locator("#lab-rebinding .rebinding-identity")).to_contain_text("True")
     assert page.evaluate("window.__marker") == "same page"
