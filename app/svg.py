@@ -4,6 +4,7 @@ Colours are attributes, text uses currentColor so it follows the theme, and ever
 <title>; templates pair each picture with a table alternative for screen readers.
 """
 
+import base64
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
@@ -12,7 +13,9 @@ import torch
 import torch.nn.functional as F
 from markupsafe import Markup, escape
 
-MAX_CELLS_PER_SIDE = 32  # more cells add page weight, not insight: big tensors show block averages
+from app.png import encode_rgb
+
+MAX_CELLS_PER_SIDE = 64  # beyond this, cells show averages of blocks: detail a learner can still see
 WIDTH = 480
 
 NEGATIVE = (37, 99, 235)  # blue
@@ -69,32 +72,34 @@ class HeatMap:
 def heatmap(tensor: torch.Tensor, title: str) -> HeatMap:
     """Draw a tensor's values as coloured cells beside a labelled colour bar.
 
-    Cells of one colour share one <path>, which keeps a 48x48 map to a few tens of kilobytes.
     """
     grid, pooled = as_grid(tensor)
     rows, cols = grid.shape
     cell = max(2.0, min(28.0, WIDTH / cols))
     width, height = cols * cell, max(rows * cell, 60.0)
     limit = grid.abs().max().item() if grid.numel() else 0.0
-    values = grid.tolist()
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="heatmap" role="img" viewBox="0 0 {width + 70:.0f} {height:.0f}" '
         f'width="{width + 70:.0f}" height="{height:.0f}"><title>{escape(title)}</title>'
         f'<svg x="0" y="0" width="{width:.1f}" height="{rows * cell:.1f}" viewBox="0 0 {cols} {rows}" preserveAspectRatio="none">'
     ]
     if rows * cols <= 256:  # small enough to give every cell its own tooltip
-        for r, row in enumerate(values):
+        for r, row in enumerate(grid.tolist()):
             for c, value in enumerate(row):
                 parts.append(
                     f'<rect x="{c}" y="{r}" width="1" height="1" fill="{_level_colour(value, limit)}">'
                     f"<title>[{r}, {c}] = {_fmt(value)}</title></rect>"
                 )
     else:
-        paths: dict[str, list[str]] = {}
-        for r, row in enumerate(values):
-            for c, value in enumerate(row):
-                paths.setdefault(_level_colour(value, limit), []).append(f"M{c} {r}h1v1h-1z")
-        parts += [f'<path fill="{colour}" d="{"".join(cells)}"/>' for colour, cells in paths.items()]
+        # Larger maps are one pixel per cell, scaled up without smoothing: drawing thousands of
+        # <rect>s cost milliseconds per request and tens of kilobytes of page.
+        levels = torch.zeros_like(grid, dtype=torch.int64) if limit <= 0 else (grid / limit * LEVELS).round().long()
+        pixels = _palette()[levels + LEVELS]
+        image = base64.b64encode(encode_rgb(pixels)).decode("ascii")
+        parts.append(
+            f'<image x="0" y="0" width="{cols}" height="{rows}" preserveAspectRatio="none" '
+            f'image-rendering="pixelated" href="data:image/png;base64,{image}"/>'
+        )
     parts.append(
         f'<rect x="0" y="0" width="{cols}" height="{rows}" fill="none" stroke="currentColor" '
         f'stroke-opacity="0.35" vector-effect="non-scaling-stroke"/></svg>'
@@ -120,6 +125,13 @@ def _level_colour(value: float, limit: float) -> str:
     if limit <= 0:
         return _colour_of_level(0)
     return _colour_of_level(round(value / limit * LEVELS))
+
+
+@lru_cache(maxsize=1)
+def _palette() -> torch.Tensor:
+    """Return the 2 * LEVELS + 1 colours as a (levels, 3) uint8 tensor, most negative first."""
+    colours = [_colour_of_level(level) for level in range(-LEVELS, LEVELS + 1)]
+    return torch.tensor([[int(c[i:i + 2], 16) for i in (1, 3, 5)] for c in colours], dtype=torch.uint8)
 
 
 @lru_cache(maxsize=LEVELS * 2 + 1)
