@@ -83,7 +83,7 @@ def heatmap(tensor: torch.Tensor, title: str) -> HeatMap:
         f'width="{width + 70:.0f}" height="{height:.0f}"><title>{escape(title)}</title>'
         f'<svg x="0" y="0" width="{width:.1f}" height="{rows * cell:.1f}" viewBox="0 0 {cols} {rows}" preserveAspectRatio="none">'
     ]
-    if rows * cols <= 256:  # small enough to give every cell its own tooltip
+    if rows * cols <= 144:  # small enough to give every cell its own tooltip
         for r, row in enumerate(grid.tolist()):
             for c, value in enumerate(row):
                 parts.append(
@@ -106,10 +106,9 @@ def heatmap(tensor: torch.Tensor, title: str) -> HeatMap:
     )
     # Colour bar: its ends are +-max|value|, so zero is always the neutral middle.
     bar_x = width + 8
+    step = height / (LEVELS * 2 + 1)
     for i in range(LEVELS * 2 + 1):
-        t = 1 - i / LEVELS
-        step = height / (LEVELS * 2 + 1)
-        parts.append(f'<rect x="{bar_x:.1f}" y="{i * step:.1f}" width="10" height="{step + 0.5:.1f}" fill="{diverging_colour(t, 1)}"/>')
+        parts.append(f'<rect x="{bar_x:.1f}" y="{i * step:.1f}" width="10" height="{step + 0.5:.1f}" fill="{_colour_of_level(LEVELS - i)}"/>')
     parts.append(
         f'<g font-size="10" fill="currentColor" font-family="monospace">'
         f'<text x="{bar_x + 14:.1f}" y="9">{escape(_fmt(limit))}</text>'

@@ -69,9 +69,11 @@ def report(model_id: str, hyper: BaseModel, draw: bool = True) -> Report:
         output = module(sample)
     pictures = []
     for row, (name, parameter) in zip(parameter_rows(module), module.named_parameters()):
+        drawn = heatmap(parameter, name) if draw else None
         pictures.append(ParameterPicture(
-            row=row, summary=summarize(parameter), values=grid_rows(parameter), block_averages=as_grid(parameter)[1],
-            heatmap_svg=str(heatmap(parameter, name).svg) if draw else "",
+            row=row, summary=summarize(parameter), values=grid_rows(parameter),
+            block_averages=drawn.block_averages if drawn else as_grid(parameter)[1],
+            heatmap_svg=str(drawn.svg) if drawn else "",
         ))
     return Report(
         model=model_id, title=MODELS[model_id].title,
