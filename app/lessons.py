@@ -96,6 +96,7 @@ class Lesson(BaseModel):
     file_name: str
     title: str
     summary: str
+    summary_html: str  # the summary's inline Markdown (code spans) rendered, for pages
     parts: tuple[Part, ...]
 
     @property
@@ -242,7 +243,7 @@ def parse_lesson(path: Path, locale: str, known: KnownIds) -> Lesson:
         raise LessonError(f"{path}: every lesson embeds at least one lab; add a line '::: lab <id>'")
     return Lesson(
         slug=name["slug"], locale=locale, order=int(name["order"]), file_name=path.name,
-        title=front.title, summary=front.summary, parts=parts,
+        title=front.title, summary=front.summary, summary_html=_markdown.renderInline(front.summary), parts=parts,
     )
 
 
