@@ -40,7 +40,7 @@ def jupyter_kernels(kernels: int = 3, cells: int = 50) -> dict[str, float]:
             begin = time.perf_counter()
             client.execute_interactive(LAB_WORK, timeout=60)
             timings.append((time.perf_counter() - begin) * 1000)
-        private = [memory_mb(manager.provisioner.process.pid)["uss"] for manager, _ in started]
+        private = [memory_mb(manager.provisioner.process.pid)["server_uss"] for manager, _ in started]
     finally:
         for manager, client in started:
             client.stop_channels()

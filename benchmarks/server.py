@@ -40,20 +40,36 @@ def process_tree(pid: int) -> list[int]:
     return tree
 
 
+def _smaps_mb(pid: int) -> dict[str, float]:
+    try:
+        lines = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]
+    except OSError:
+        return {"rss": 0.0, "pss": 0.0, "uss": 0.0}
+    kb = {key: int(value.strip().split()[0]) for key, value in (line.split(":", 1) for line in lines)}
+    return {"rss": kb.get("Rss", 0) / 1024, "pss": kb.get("Pss", 0) / 1024,
+            "uss": (kb.get("Private_Clean", 0) + kb.get("Private_Dirty", 0)) / 1024}
+
+
+def _is_sandbox(pid: int) -> bool:
+    try:
+        return b"app.runner" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
 def memory_mb(pid: int) -> dict[str, float]:
-    """Sum RSS, PSS (shared pages split fairly) and USS (private) over a process tree, in MB."""
-    totals = {"rss": 0.0, "pss": 0.0, "uss": 0.0}
+    """Sum RSS, PSS (shared pages split fairly) and USS (private) over a process tree, in MB.
+
+    The code-cell sandbox (its warm parent and forked workers, ~300 MB of mostly shared pages per
+    app process) is counted apart, as sandbox_*, so the web server's own memory stays visible.
+    """
+    sandbox_roots = [member for member in process_tree(pid) if _is_sandbox(member)]
+    sandbox = {member for root in sandbox_roots for member in process_tree(root)}
+    totals = {f"{prefix}_{kind}": 0.0 for prefix in ("server", "sandbox") for kind in ("rss", "pss", "uss")}
     for member in process_tree(pid):
-        try:
-            fields = dict(
-                line.split(":", 1) for line in Path(f"/proc/{member}/smaps_rollup").read_text().splitlines()[1:]
-            )
-        except OSError:
-            continue
-        kb = {key: int(value.strip().split()[0]) for key, value in fields.items()}
-        totals["rss"] += kb.get("Rss", 0) / 1024
-        totals["pss"] += kb.get("Pss", 0) / 1024
-        totals["uss"] += (kb.get("Private_Clean", 0) + kb.get("Private_Dirty", 0)) / 1024
+        prefix = "sandbox" if member in sandbox else "server"
+        for kind, value in _smaps_mb(member).items():
+            totals[f"{prefix}_{kind}"] += value
     return {key: round(value, 1) for key, value in totals.items()}
 
 
