@@ -6,6 +6,8 @@ Directive lines, each alone on its line:
     ::: check <check_id>                     a predict-then-run check (see app/checks.py); ends at ':::'
     ::: cell <cell_id>                       embed a runnable code cell; its starter code is the
                                              file lessons/cells/<cell_id>.py (shared by all locales)
+    ::: exercise <exercise_id>               an exercise checked by invariants (see app/exercises.py):
+                                             task, hints and feedback in the block; ends at ':::'
 Inline, [[fact:<fact_id>]] is replaced by a value torch computes when the page is asked for.
 """
 
@@ -21,6 +23,7 @@ from markdown_it import MarkdownIt
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from app.checks import CheckPart, parse_check
+from app.exercises import ExercisePart, ExerciseSpec, parse_exercise
 from app.i18n import LOCALES
 
 FILE_NAME = re.compile(r"^(?P<order>\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
@@ -76,7 +79,7 @@ class CellPart(BaseModel):
         return hashlib.sha256(self.code.encode("utf-8")).hexdigest()[:16]
 
 
-Part = Annotated[Union[MarkdownPart, CalloutPart, LabPart, CheckPart, CellPart], Field(discriminator="kind")]
+Part = Annotated[Union[MarkdownPart, CalloutPart, LabPart, CheckPart, CellPart, ExercisePart], Field(discriminator="kind")]
 @dataclass(frozen=True)
 class KnownIds:
     """The ids a lesson may reference; anything else is a broken lesson."""
@@ -85,6 +88,7 @@ class KnownIds:
     facts: set[str]
     checks: set[str] = field(default_factory=set)
     cells: dict[str, str] = field(default_factory=dict)  # cell id -> starter code
+    exercises: dict[str, ExerciseSpec] = field(default_factory=dict)  # exercise id -> its code
 
 
 class Lesson(BaseModel):
@@ -110,6 +114,10 @@ class Lesson(BaseModel):
     @property
     def cell_ids(self) -> list[str]:
         return [part.cell_id for part in self.parts if isinstance(part, CellPart)]
+
+    @property
+    def exercise_ids(self) -> list[str]:
+        return [part.exercise_id for part in self.parts if isinstance(part, ExercisePart)]
 
     @property
     def fact_ids(self) -> list[str]:
@@ -159,7 +167,7 @@ def load_cells(folder: Path) -> dict[str, str]:
 def _parse_body(path: Path, body: str, known: KnownIds) -> tuple[Part, ...]:
     parts: list[Part] = []
     buffer: list[str] = []
-    block: tuple[str, str] | None = None  # the open callout or check: (kind, argument)
+    block: tuple[str, str] | None = None  # the open callout, check or exercise: (kind, argument)
 
     def flush() -> None:
         text = "\n".join(buffer).strip()
@@ -181,10 +189,13 @@ def _parse_body(path: Path, body: str, known: KnownIds) -> tuple[Part, ...]:
         kind, arg, extra = match["kind"], match["arg"], match["extra"]
         if kind is None:
             if block is None:
-                raise LessonError(f"{where}: ':::' closes a callout or check, but none is open")
-            if block[0] == "check":
+                raise LessonError(f"{where}: ':::' closes a callout, check or exercise, but none is open")
+            if block[0] in ("check", "exercise"):
                 try:
-                    parts.append(parse_check(block[1], buffer, where))
+                    if block[0] == "check":
+                        parts.append(parse_check(block[1], buffer, where))
+                    else:
+                        parts.append(parse_exercise(known.exercises[block[1]], buffer, where))
                 except ValueError as exc:
                     raise LessonError(str(exc)) from None
                 buffer.clear()
@@ -204,6 +215,12 @@ def _parse_body(path: Path, body: str, known: KnownIds) -> tuple[Part, ...]:
                 raise LessonError(f"{where}: unknown check '{arg}'; add its probe as lessons/checks/{arg}.py")
             flush()
             block = ("check", arg)
+        elif kind == "exercise":
+            if arg not in known.exercises:
+                raise LessonError(f"{where}: unknown exercise '{arg}'; put its starter.py, solution.py and check.py"
+                                  f" in lessons/exercises/{arg}/ (existing: {', '.join(sorted(known.exercises)) or 'none'})")
+            flush()
+            block = ("exercise", arg)
         elif kind == "lab":
             if arg not in known.labs:
                 raise LessonError(f"{where}: unknown lab '{arg}'; known labs are: {', '.join(sorted(known.labs))}")
@@ -216,7 +233,7 @@ def _parse_body(path: Path, body: str, known: KnownIds) -> tuple[Part, ...]:
             flush()
             parts.append(CellPart(cell_id=arg, code=known.cells[arg]))
         else:
-            raise LessonError(f"{where}: unknown directive '::: {kind}'; use lab, cell, callout or check")
+            raise LessonError(f"{where}: unknown directive '::: {kind}'; use lab, cell, callout, check or exercise")
     if block is not None:
         raise LessonError(f"{path}: a '::: {block[0]} {block[1]}' is never closed; add a line ':::' after it")
     flush()

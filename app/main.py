@@ -10,11 +10,12 @@ from starlette.middleware.gzip import GZipMiddleware
 from app.labs import LABS
 from app.labs.facts import FACTS
 from app.checks import load_probes
-from app.lessons import KnownIds, load_cells, load_lessons
+from app.exercises import load_exercises
+from app.lessons import KnownIds, LessonError, load_cells, load_lessons
 from app.runner.service import CodeRunner
 from app.settings import Settings
 from app.warmup import start_background_warm_up
-from app.web import api, cells, errors, models, pages, run
+from app.web import api, cells, errors, exercises_http, models, pages, run
 from app.web.middleware import LocaleAndSecurityMiddleware
 
 
@@ -43,8 +44,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.runner = runner
     app.state.probes = load_probes(settings.lessons_dir / "checks")
+    try:
+        app.state.exercises = load_exercises(settings.lessons_dir / "exercises")
+    except ValueError as exc:
+        raise LessonError(str(exc)) from None
     known = KnownIds(labs=set(LABS), facts=set(FACTS), checks=set(app.state.probes),
-                     cells=load_cells(settings.lessons_dir / "cells"))
+                     cells=load_cells(settings.lessons_dir / "cells"), exercises=app.state.exercises)
     app.state.lessons = load_lessons(settings.lessons_dir, known)
     if settings.gzip:
         app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
@@ -57,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(models.router)
     models.add_api_routes(app)
     app.include_router(cells.router)
+    app.include_router(exercises_http.router)
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     return app
 

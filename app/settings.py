@@ -60,3 +60,6 @@ class Settings(BaseSettings):
     run_allow_weak_sandbox: bool = Field(
         False, description="Run code even when a required sandbox layer (e.g. Landlock) cannot be applied; off by default."
     )
+    show_solutions: bool = Field(
+        True, description="Offer an exercise's solution after a learner's attempt; false hides solutions (e.g. for a class)."
+    )

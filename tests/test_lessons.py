@@ -8,12 +8,14 @@ from app.i18n import LOCALES
 from app.labs import LABS
 from app.labs.facts import FACTS, compute
 from app.checks import CheckPart, load_probes, run_probe
+from app.exercises import load_exercises
 from app.lessons import CellPart, KnownIds, LabPart, LessonError, load_cells, load_lessons, parse_lesson
 from app.settings import REPO_ROOT
 
 LESSONS_DIR = REPO_ROOT / "lessons"
 PROBES = load_probes(LESSONS_DIR / "checks")
-KNOWN = KnownIds(labs=set(LABS), facts=set(FACTS), checks=set(PROBES), cells=load_cells(LESSONS_DIR / "cells"))
+KNOWN = KnownIds(labs=set(LABS), facts=set(FACTS), checks=set(PROBES), cells=load_cells(LESSONS_DIR / "cells"),
+                 exercises=load_exercises(LESSONS_DIR / "exercises"))
 KNOWN_WITH_DEMO_CELL = KnownIds(labs=KNOWN.labs, facts=KNOWN.facts, checks=KNOWN.checks, cells={**KNOWN.cells, "demo": "1"})
 
 
@@ -26,6 +28,7 @@ def test_every_locale_has_the_same_lessons_with_the_same_labs(lessons):
     reference = [(lesson.file_name, lesson.lab_ids, lesson.check_ids) for lesson in lessons["en"]]
     for locale in LOCALES:
         assert [(lesson.file_name, lesson.lab_ids, lesson.check_ids) for lesson in lessons[locale]] == reference
+    assert [lesson.exercise_ids for lesson in lessons["en"]] == [lesson.exercise_ids for lesson in lessons["zh-CN"]]
 
 
 def test_slugs_and_numbers_are_unique(lessons):

@@ -18,7 +18,7 @@ from app.web.run import HTTP_STATUS, client_key, read_body
 router = APIRouter(include_in_schema=False)
 
 
-def _form(body: bytes) -> dict[str, str]:
+def parse_form(body: bytes) -> dict[str, str]:
     """Parse a urlencoded form strictly (UTF-8); the last value of a repeated key wins."""
     fields = parse_qs(body.decode("ascii"), keep_blank_values=True, encoding="utf-8", errors="strict")
     return {key: values[-1] for key, values in fields.items()}
@@ -32,7 +32,7 @@ async def run_cell(request: Request, slug: str):
     if body is None:
         raise HTTPException(413, _("The code is too long: at most %(limit)s bytes.") % {"limit": runner.config.code_limit})
     try:
-        form = _form(body)
+        form = parse_form(body)
     except UnicodeDecodeError:
         raise HTTPException(400, _("The form was not sent as UTF-8.")) from None
     cell_id, code = form.get("cell", ""), form.get("code", "").replace("\r\n", "\n")

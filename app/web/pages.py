@@ -11,6 +11,8 @@ from app.labs import LABS
 from app.labs.base import evaluate
 from app.labs.facts import compute
 from app.checks import CheckPart
+from app.exercise_harness import Outcome
+from app.exercises import ExercisePart
 from app.lessons import FACT, CellPart, LabPart, Lesson
 from app.runner.service import RunResult
 from app.web.checks_http import CheckState, asked_check, judge
@@ -26,6 +28,16 @@ class CellRun(NamedTuple):
     cell_id: str
     code: str
     result: RunResult
+
+
+class ExerciseAttempt(NamedTuple):
+    """An exercise the learner submitted: their code, the verdict, and the solution if offered."""
+
+    exercise_id: str
+    code: str
+    outcome: Outcome
+    solution: str | None  # None unless offered: the sandbox ran the attempt and solutions are on
+    solutions_hidden: bool = False
 
 
 def lessons_here(request: Request) -> tuple[Lesson, ...]:
@@ -68,10 +80,11 @@ def find_lesson(request: Request, slug: str) -> tuple[tuple[Lesson, ...], int]:
     return lessons, position
 
 
-def lesson_context(request: Request, slug: str, ran: CellRun | None = None):
+def lesson_context(request: Request, slug: str, ran: CellRun | None = None, attempt: ExerciseAttempt | None = None):
     """Build a lesson page's context (and the lab the query targets, if any).
 
-    `ran` carries the code and result of a cell the learner just ran; other cells show starter code.
+    `ran` carries the code and result of a cell the learner just ran, `attempt` an exercise they
+    just submitted; other cells and exercises show their starter code.
     """
     lessons, position = find_lesson(request, slug)
     lesson = lessons[position]
@@ -90,6 +103,9 @@ def lesson_context(request: Request, slug: str, ran: CellRun | None = None):
         elif isinstance(part, CellPart):
             mine = ran if ran is not None and ran.cell_id == part.cell_id else None
             parts.append(("cell", part, mine.code if mine else part.code, mine.result if mine else None))
+        elif isinstance(part, ExercisePart):
+            tried = attempt if attempt is not None and attempt.exercise_id == part.exercise_id else None
+            parts.append(("exercise", part, tried.code if tried else part.starter, tried))
         else:
             parts.append((part.kind, part, _with_facts(part.html)))
     context = {

@@ -87,8 +87,11 @@ function replaceOutput(cell, html) {
   const template = document.createElement("template");
   template.innerHTML = html.trim();
   const fresh = template.content.querySelector(".cell-output");
-  if (fresh) current.replaceWith(fresh);
-  else current.textContent = cell.dataset.failedMessage;
+  if (fresh) {
+    current.replaceWith(fresh);
+    // progress.js records what the new block reports (e.g. a solved exercise).
+    fresh.dispatchEvent(new CustomEvent("plab:output", { bubbles: true }));
+  } else current.textContent = cell.dataset.failedMessage;
 }
 
 async function run(cell, form, view) {
@@ -166,4 +169,5 @@ function setUp(cell) {
   for (const element of cell.querySelectorAll(".cell-js-only")) element.hidden = false;
 }
 
-document.querySelectorAll("section.cell[data-cell-id]").forEach(setUp);
+// Exercises use the same editor: their section carries the same data attributes and classes.
+document.querySelectorAll("section.cell[data-cell-id], section.exercise[data-cell-id]").forEach(setUp);

@@ -1,11 +1,18 @@
 // Progress kept in this browser only (no account): which checks were answered right, which
-// lesson was visited last. Everything here is optional: with storage blocked or JavaScript off,
+// exercises were solved, which lesson was visited last. Everything here is optional: with storage blocked or JavaScript off,
 // the lessons work the same and only the overview stays hidden.
 (function () {
   "use strict";
   var KEY = "plab.progress.v1";
 
-  function empty() { return { version: 1, checks: {}, lastLesson: null }; }
+  function empty() { return { version: 1, checks: {}, exercises: {}, lastLesson: null }; }
+
+  // Files and storage written before exercises existed have no "exercises" entry: add an empty one.
+  function valid(data) {
+    if (!data || data.version !== 1 || typeof data.checks !== "object" || data.checks === null) return null;
+    if (data.exercises === undefined) data.exercises = {};
+    return typeof data.exercises === "object" && data.exercises !== null ? data : null;
+  }
 
   function storage() {
     try {
@@ -21,8 +28,7 @@
   function load(store) {
     if (!store) return empty();
     try {
-      var data = JSON.parse(store.getItem(KEY) || "null");
-      return data && data.version === 1 && typeof data.checks === "object" ? data : empty();
+      return valid(JSON.parse(store.getItem(KEY) || "null")) || empty();
     } catch (error) {
       return empty();
     }
@@ -41,8 +47,25 @@
     });
   }
 
+  function recordExercises(root, data) {
+    root.querySelectorAll("[data-exercise-id][data-exercise-result]").forEach(function (block) {
+      var result = block.getAttribute("data-exercise-result");
+      var id = block.getAttribute("data-exercise-id");
+      if (result === "passed") data.exercises[id] = { passed: true, at: new Date().toISOString() };
+      else if (result === "failed" && !(data.exercises[id] && data.exercises[id].passed)) data.exercises[id] = { passed: false };
+    });
+  }
+
   function doneCount(ids, data) {
     return ids.filter(function (id) { return data.checks[id] && data.checks[id].correct; }).length;
+  }
+
+  function solvedCount(ids, data) {
+    return ids.filter(function (id) { return data.exercises[id] && data.exercises[id].passed; }).length;
+  }
+
+  function idList(item, name) {
+    return (item.getAttribute(name) || "").split(" ").filter(Boolean);
   }
 
   function fill(template, values) {
@@ -50,20 +73,28 @@
   }
 
   function showOverview(panel, data) {
-    var total = 0, done = 0;
+    var total = 0, done = 0, exerciseTotal = 0, solved = 0;
     document.querySelectorAll("[data-lesson-checks]").forEach(function (item) {
-      var ids = item.getAttribute("data-lesson-checks").split(" ").filter(Boolean);
+      var ids = idList(item, "data-lesson-checks");
+      var exercises = idList(item, "data-lesson-exercises");
       var count = doneCount(ids, data);
+      var solvedHere = solvedCount(exercises, data);
       total += ids.length;
       done += count;
+      exerciseTotal += exercises.length;
+      solved += solvedHere;
       var badge = item.querySelector(".progress-badge");
-      if (badge && ids.length) {
-        badge.textContent = fill(panel.getAttribute("data-text-lesson"), { done: count, total: ids.length });
-        badge.classList.toggle("complete", count === ids.length);
+      if (badge && (ids.length || exercises.length)) {
+        var parts = [];
+        if (ids.length) parts.push(fill(panel.getAttribute("data-text-lesson"), { done: count, total: ids.length }));
+        if (exercises.length) parts.push(fill(panel.getAttribute("data-text-lesson-exercises"), { done: solvedHere, total: exercises.length }));
+        badge.textContent = parts.join(" · ");
+        badge.classList.toggle("complete", count === ids.length && solvedHere === exercises.length);
         badge.hidden = false;
       }
     });
     panel.querySelector(".progress-summary").textContent = fill(panel.getAttribute("data-text-summary"), { done: done, total: total });
+    panel.querySelector(".progress-exercises").textContent = fill(panel.getAttribute("data-text-exercises"), { done: solved, total: exerciseTotal });
     var resume = panel.querySelector(".progress-resume");
     if (data.lastLesson && data.lastLesson.url) {
       resume.querySelector("a").href = data.lastLesson.url;
@@ -105,8 +136,8 @@
       var file = event.target.files[0];
       if (!file) return;
       file.text().then(function (text) {
-        var imported = JSON.parse(text);
-        if (!imported || imported.version !== 1 || typeof imported.checks !== "object") throw new Error("format");
+        var imported = valid(JSON.parse(text));
+        if (!imported) throw new Error("format");
         data = imported;
         save(store, data);
         showOverview(panel, data);
@@ -127,9 +158,15 @@
     if (lesson) {
       data.lastLesson = { slug: lesson.getAttribute("data-lesson-slug"), title: lesson.getAttribute("data-lesson-title"), url: window.location.pathname };
       recordChecks(document, data);
+      recordExercises(document, data);
       save(store, data);
       document.body.addEventListener("htmx:afterSwap", function (event) {
         recordChecks(event.target.parentNode || document, data);
+        save(store, data);
+      });
+      // The code editor (cells.js) swaps an exercise's result panel in and announces it.
+      document.body.addEventListener("plab:output", function (event) {
+        recordExercises(event.target.parentNode || document, data);
         save(store, data);
       });
     }

@@ -1,0 +1,13 @@
+import torch
+from torch import nn
+
+
+def zero_parameters(model):
+    """Set every parameter of `model` to zero, keeping the same Parameter objects."""
+    for p in model.parameters():
+        p = torch.zeros_like(p)
+
+
+model = nn.Linear(3, 2)
+zero_parameters(model)
+print(model.weight)
