@@ -7,11 +7,7 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
 
-from app.labs import LABS
-from app.labs.facts import FACTS
-from app.checks import load_probes
-from app.exercises import load_exercises
-from app.lessons import KnownIds, LessonError, load_cells, load_lessons
+from app.content import load_course
 from app.runner.service import CodeRunner
 from app.settings import Settings
 from app.warmup import start_background_warm_up
@@ -43,14 +39,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.runner = runner
-    app.state.probes = load_probes(settings.lessons_dir / "checks")
-    try:
-        app.state.exercises = load_exercises(settings.lessons_dir / "exercises")
-    except ValueError as exc:
-        raise LessonError(str(exc)) from None
-    known = KnownIds(labs=set(LABS), facts=set(FACTS), checks=set(app.state.probes),
-                     cells=load_cells(settings.lessons_dir / "cells"), exercises=app.state.exercises)
-    app.state.lessons = load_lessons(settings.lessons_dir, known)
+    course = load_course(settings.lessons_dir)
+    app.state.probes, app.state.exercises, app.state.lessons = course.probes, course.exercises, course.lessons
     if settings.gzip:
         app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
     app.add_middleware(LocaleAndSecurityMiddleware, default_locale=settings.default_locale)

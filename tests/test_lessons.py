@@ -7,15 +7,13 @@ import pytest
 from app.i18n import LOCALES
 from app.labs import LABS
 from app.labs.facts import FACTS, compute
-from app.checks import CheckPart, load_probes, run_probe
-from app.exercises import load_exercises
+from app.checks import CheckPart, run_probe
+from app.content import known_ids
 from app.lessons import CellPart, KnownIds, LabPart, LessonError, load_cells, load_lessons, parse_lesson
 from app.settings import REPO_ROOT
 
 LESSONS_DIR = REPO_ROOT / "lessons"
-PROBES = load_probes(LESSONS_DIR / "checks")
-KNOWN = KnownIds(labs=set(LABS), facts=set(FACTS), checks=set(PROBES), cells=load_cells(LESSONS_DIR / "cells"),
-                 exercises=load_exercises(LESSONS_DIR / "exercises"))
+KNOWN, PROBES, _ = known_ids(LESSONS_DIR)
 KNOWN_WITH_DEMO_CELL = KnownIds(labs=KNOWN.labs, facts=KNOWN.facts, checks=KNOWN.checks, cells={**KNOWN.cells, "demo": "1"})
 
 

@@ -24,17 +24,19 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def server_url():
-    port = _free_port()
-    env = {**os.environ, "PLAB_PORT": str(port), "PLAB_HOST": "127.0.0.1", "PLAB_LOG_LEVEL": "warning"}
-    process = subprocess.Popen([sys.executable, "-m", "app"], cwd=REPO_ROOT, env=env)
+    # uvicorn serves on a socket bound here and handed over, so no other process can take the port
+    # between choosing it and listening on it (several test runs may share a machine).
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(128)
+    port = listener.getsockname()[1]
+    env = {**os.environ, "PLAB_LOG_LEVEL": "warning"}
+    command = [sys.executable, "-m", "uvicorn", "app.main:app", "--fd", str(listener.fileno()),
+               "--log-level", "warning", "--no-access-log"]
+    process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, pass_fds=(listener.fileno(),))
+    listener.close()  # the server holds its own copy
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:

@@ -2,18 +2,14 @@
 
 import pytest
 
-from app.checks import load_probes
+from app.content import load_course
 from app.i18n import LOCALES
-from app.labs import LABS
-from app.labs.facts import FACTS
-from app.lessons import KnownIds, load_cells, load_lessons
 from app.settings import REPO_ROOT
 from tests.conftest import soup
 
-LESSONS_DIR = REPO_ROOT / "lessons"
-CELLS = load_cells(LESSONS_DIR / "cells")
-KNOWN = KnownIds(labs=set(LABS), facts=set(FACTS), checks=set(load_probes(LESSONS_DIR / "checks")), cells=CELLS)
-LESSONS = load_lessons(LESSONS_DIR, KNOWN)
+COURSE = load_course(REPO_ROOT / "lessons")
+CELLS = COURSE.known.cells
+LESSONS = COURSE.lessons
 
 
 @pytest.mark.parametrize("locale", LOCALES)
