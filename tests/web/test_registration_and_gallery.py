@@ -145,3 +145,13 @@ def test_lessons_two_and_three_render_with_their_labs(client, slug, locale):
     page = soup(client.get(f"/lessons/{slug}", params={"lang": locale}))
     assert page.select_one("section.lab") and page.select_one(".callout-mistake") and page.select_one(".callout-why")
     assert page.select("code.fact")
+
+
+def test_each_earlier_step_links_to_the_state_right_after_it(client):
+    steps = ["add:w:param:2", "add:b:buffer:2", "add:t:tensor:2"]
+    page = soup(client.get("/labs/registration", params=[("step", s) for s in steps]))
+    links = page.select("a.reg-prefix")
+    assert len(links) == len(steps) - 1  # the last step's views are on the page itself
+    after_first = soup(client.get("/labs/registration" + links[0]["href"].split("#")[0]))
+    assert [li.select_one("code").get_text() for li in after_first.select(".reg-timeline > li")] == \
+        [li.select_one("code").get_text() for li in page.select(".reg-timeline > li")][:1]
