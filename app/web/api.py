@@ -9,7 +9,7 @@ from app.i18n import LOCALES
 from app.labs import LABS
 from app.labs.base import Lab
 
-router = APIRouter(prefix="")
+router = APIRouter()
 
 
 class Health(BaseModel):

@@ -68,7 +68,7 @@ def _lab_response(request: Request, state, template: str, context: dict):
 
 @router.get("/")
 async def index(request: Request):
-    return render(request, "index.html", {"lessons": lessons_here(request), "labs": LABS})
+    return render(request, "index.html", {"lessons": lessons_here(request)})
 
 
 def find_lesson(request: Request, slug: str) -> tuple[tuple[Lesson, ...], int]:

@@ -17,6 +17,8 @@ from app.settings import REPO_ROOT
 
 THEMES = ("system", "light", "dark")
 THEME_COOKIE = "plab_theme"
+# The same URL answers differently by these request headers; caches between us and learners must know.
+VARY = {"Vary": "HX-Request, Accept-Language, Cookie"}
 
 
 @lru_cache(maxsize=512)
@@ -76,11 +78,11 @@ def base_context(request: Request) -> dict[str, Any]:
 def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
     """Render a whole page."""
     html = templates.get_template(template).render({**base_context(request), **context})
-    return HTMLResponse(html, status_code=status, headers={"Vary": "HX-Request, Accept-Language, Cookie"})
+    return HTMLResponse(html, status_code=status, headers=VARY)
 
 
 def render_fragment(request: Request, template: str, macro: str, *args: Any, status: int = 200) -> HTMLResponse:
     """Render one macro of a template: the block htmx swaps into the page."""
     module = templates.get_template(template).make_module(base_context(request))
     html = str(getattr(module, macro)(*args))
-    return HTMLResponse(html, status_code=status, headers={"Vary": "HX-Request, Accept-Language, Cookie"})
+    return HTMLResponse(html, status_code=status, headers=VARY)
