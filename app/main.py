@@ -20,13 +20,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     # Small ops get slower when several threads compete for two cores; one knob, benchmarked.
     torch.set_num_threads(settings.torch_threads)
-    start_background_warm_up()
     runner = CodeRunner(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        # The sandbox warms up in its own process; start-up does not wait for it. It ends with the
-        # app (its stdin closes), so shutdown leaves it alone: test clients enter this many times.
+        # Started here, not at import, because workers may be forked from a parent that imported
+        # the app (app/prefork.py) and threads do not survive a fork. The sandbox warms up in its
+        # own process; start-up waits for neither. It ends with the app (its stdin closes), so
+        # shutdown leaves it alone: test clients enter this many times.
+        start_background_warm_up()
         runner.start()
         yield
 

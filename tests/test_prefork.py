@@ -1,0 +1,71 @@
+"""python -m app with several workers: one parent imports torch and the app, then forks the workers
+(app/prefork.py); it restarts a worker that dies and stops them all on SIGTERM."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+
+from app.settings import REPO_ROOT
+from benchmarks.server import _children, free_port
+
+
+def _workers(parent: int) -> set[int]:
+    """The parent's uvicorn workers: forks running the same command line (the sandbox is another)."""
+    own = open(f"/proc/{parent}/cmdline", "rb").read()
+    found = set()
+    for pid in _children(parent):
+        try:
+            if open(f"/proc/{pid}/cmdline", "rb").read() == own:
+                found.add(pid)
+        except OSError:
+            continue
+    return found
+
+
+def _wait_for(condition, seconds: float = 60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError("timed out waiting")
+
+
+def _healthy(url: str) -> bool:
+    try:
+        return urllib.request.urlopen(url + "/healthz", timeout=2).status == 200
+    except OSError:
+        return False
+
+
+def test_forked_workers_serve_are_restarted_and_stop_together():
+    port = free_port()
+    env = {**os.environ, "PLAB_PORT": str(port), "PLAB_WORKERS": "2", "PLAB_CELLS_ENABLED": "false",
+           "PLAB_LOG_LEVEL": "warning"}
+    server = subprocess.Popen([sys.executable, "-m", "app"], cwd=REPO_ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        first = _wait_for(lambda: len(_workers(server.pid)) == 2 and _workers(server.pid))
+        _wait_for(lambda: _healthy(url))
+        page = urllib.request.urlopen(url + "/labs/tensor_or_parameter?lab=tensor_or_parameter&wrapper=parameter")
+        assert b"lab-tensor_or_parameter" in page.read()
+
+        victim = min(first)
+        os.kill(victim, signal.SIGKILL)
+        second = _wait_for(lambda: len(_workers(server.pid)) == 2 and victim not in _workers(server.pid)
+                           and _workers(server.pid))
+        assert len(second - first) == 1, "exactly the killed worker was replaced"
+        _wait_for(lambda: _healthy(url))
+
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=30) == 0
+        assert not any(os.path.exists(f"/proc/{pid}") for pid in second), "the parent waited for its workers"
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
