@@ -1,5 +1,6 @@
 """Start the app as a real uvicorn server for a benchmark and read its memory from /proc."""
 
+import json
 import os
 import socket
 import subprocess
@@ -73,6 +74,16 @@ def memory_mb(pid: int) -> dict[str, float]:
     return {key: round(value, 1) for key, value in totals.items()}
 
 
+def _wait_for_sandbox(url: str, deadline: float) -> None:
+    """Wait until the code-cell sandbox has started: its start-up (importing torch, forking its
+    pool) is a one-off that would otherwise land inside the first measurement."""
+    while time.perf_counter() < deadline:
+        with urllib.request.urlopen(url + "/api/run/status", timeout=5) as answer:
+            if json.load(answer)["state"] != "starting":
+                return
+        time.sleep(0.2)
+
+
 @contextmanager
 def running_server(workers: int = 1, torch_threads: int = 1, extra_env: dict | None = None,
                    command: list[str] | None = None):
@@ -99,8 +110,9 @@ def running_server(workers: int = 1, torch_threads: int = 1, extra_env: dict | N
                 if process.poll() is not None or time.perf_counter() > deadline:
                     raise RuntimeError("the server did not start")
                 time.sleep(0.02)
-        if workers > 1:  # every worker must be up before load starts
-            time.sleep(1.5)
+        _wait_for_sandbox(url, deadline)
+        if workers > 1:  # the other workers' sandboxes start at the same time; give them a moment
+            time.sleep(2)
         yield url, process.pid, ready_after
     finally:
         process.terminate()
