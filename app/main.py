@@ -28,7 +28,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # the app (app/prefork.py) and threads do not survive a fork. The sandbox warms up in its
         # own process; start-up waits for neither. It ends with the app (its stdin closes), so
         # shutdown leaves it alone: test clients enter this many times.
-        start_background_warm_up()
+        start_background_warm_up(freeze=settings.gc_freeze)
         runner.start()
         yield
 

@@ -21,11 +21,12 @@ RESTART_PAUSE = 1.0  # seconds between restarts, so a worker that cannot start d
 def serve(config: uvicorn.Config, workers: int) -> None:
     """Bind once, build the app once, fork `workers` uvicorn servers and keep them running."""
     sock = config.bind_socket()
-    import app.main  # noqa: F401  torch and the lessons, loaded before forking so workers share them
+    import app.main  # torch and the lessons, loaded before forking so workers share them
 
-    # Objects frozen here are never scanned by the collector, which would otherwise write to (and so
-    # un-share) every page holding them in every worker.
-    gc.freeze()
+    if app.main.app.state.settings.gc_freeze:
+        # Objects frozen here are never scanned by the collector, which would otherwise write to
+        # (and so un-share) every page holding them in every worker.
+        gc.freeze()
     children: set[int] = set()
     stopping = False
     parent = os.getpid()

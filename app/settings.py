@@ -15,7 +15,9 @@ class Settings(BaseSettings):
 
     host: str = Field("127.0.0.1", description="Address the server binds to; 0.0.0.0 makes it reachable on a LAN.")
     port: int = Field(8000, ge=1, le=65535, description="TCP port the server listens on.")
-    workers: int = Field(1, ge=1, le=64, description="Number of uvicorn worker processes.")
+    workers: int = Field(
+        1, ge=1, le=64, description="Number of worker processes; more than one are forked from a parent that loaded torch once."
+    )
     torch_threads: int = Field(
         1, ge=1, le=64, description="torch intra-op threads per process; 1 is fastest for the small labs under load."
     )
@@ -26,6 +28,9 @@ class Settings(BaseSettings):
     static_dir: Path = Field(REPO_ROOT / "static", description="Folder served at /static (own CSS/JS plus installed vendor files).")
     log_level: str = Field("info", pattern="^(critical|error|warning|info|debug)$", description="uvicorn log level.")
     access_log: bool = Field(False, description="Log every request; off by default because it costs CPU under classroom load.")
+    gc_freeze: bool = Field(
+        True, description="After warm-up, exempt torch's long-lived objects from garbage collection (ends ~200 ms pauses)."
+    )
     gzip: bool = Field(True, description="Compress responses over 1 KB for browsers that accept gzip (classroom Wi-Fi is often the bottleneck).")
     cells_enabled: bool = Field(
         True, description="Run learners' code cells in the sandbox; false hides nothing but refuses every run."

@@ -11,7 +11,7 @@ from torch import nn
 _warmed_in: set[int] = set()  # process ids that started warming: once per (forked) worker
 
 
-def _warm_up() -> None:
+def _warm_up(freeze: bool) -> None:
     # The first optimizer.step() in a process imports torch._dynamo (seconds); the first LSTM
     # forward initialises its kernels (a few hundred milliseconds).
     import torch._dynamo  # noqa: F401
@@ -21,14 +21,15 @@ def _warm_up() -> None:
     model(torch.randn(3, 4)).pow(2).mean().backward()
     optimizer.step()
     nn.LSTM(8, 4)(torch.randn(2, 1, 8))
-    # The ~300,000 objects of torch's modules live as long as the process; a full collection
-    # walking them takes ~200 ms, which learners saw as a stall every few thousand requests.
-    gc.freeze()
+    if freeze:
+        # The ~300,000 objects of torch's modules live as long as the process; a full collection
+        # walking them takes ~200 ms, which learners saw as a stall every few thousand requests.
+        gc.freeze()
 
 
-def start_background_warm_up() -> None:
+def start_background_warm_up(freeze: bool = True) -> None:
     """Start warming torch up in this process unless already started; the server answers meanwhile."""
     if os.getpid() in _warmed_in:
         return
     _warmed_in.add(os.getpid())
-    threading.Thread(target=_warm_up, name="torch-warm-up", daemon=True).start()
+    threading.Thread(target=_warm_up, args=(freeze,), name="torch-warm-up", daemon=True).start()

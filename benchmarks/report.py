@@ -5,7 +5,7 @@ from pathlib import Path
 TARGET_RPS = 1500
 TARGET_P99_MS = 50
 TARGET_P50_MS = 2
-TARGET_RSS_MB = 600
+TARGET_MEMORY_MB = 600
 TARGET_STARTUP_S = 3
 
 
@@ -26,14 +26,14 @@ def targets(results: dict) -> list[list]:
     worst_rps = min(row["rps"] for row in at_50)
     worst_p99 = max(row["p99_ms"] for row in at_50)
     worst_p50 = max(row["p50_ms"] for row in at_1)
-    learners = max((key for key in results["memory"]["2_workers"] if key.startswith("after_") and key.endswith("learners")))
-    rss = results["memory"]["2_workers"][learners]["server_rss"]
+    learners = max((key for key in results["memory"]["2 workers"] if key.startswith("after_") and key.endswith("learners")))
+    pss = results["memory"]["2 workers"][learners]["server_pss"]
     startup = results["startup"]["median_s"]
     return [
         [f"lab requests/s at 50 connections, 2 workers (worst scenario)", f">= {TARGET_RPS}", f"{worst_rps:.0f}", _verdict(worst_rps >= TARGET_RPS)],
         ["p99 at 50 connections, 2 workers (worst scenario)", f"< {TARGET_P99_MS} ms", f"{worst_p99} ms", _verdict(worst_p99 < TARGET_P99_MS)],
         ["p50 at 1 connection (worst scenario)", f"< {TARGET_P50_MS} ms", f"{worst_p50} ms", _verdict(worst_p50 < TARGET_P50_MS)],
-        [f"server RSS, 2 workers, {learners.split('_')[1]} learners (sandbox apart)", f"< {TARGET_RSS_MB} MB", f"{rss:.0f} MB", _verdict(rss < TARGET_RSS_MB)],
+        [f"server memory in total (PSS), 2 workers, {learners.split('_')[1]} learners (sandbox apart)", f"< {TARGET_MEMORY_MB} MB", f"{pss:.0f} MB", _verdict(pss < TARGET_MEMORY_MB)],
         ["start-up to /healthz", f"< {TARGET_STARTUP_S} s", f"{startup} s", _verdict(startup < TARGET_STARTUP_S)],
     ]
 
@@ -53,12 +53,12 @@ def write_report(results: dict, path: Path, quick: bool) -> None:
     fresh = results["fresh_process"]
     lab_rows = [[r["scenario"], r["workers"], r["connections"], f"{r['rps']:.0f}", r["p50_ms"], r["p90_ms"], r["p99_ms"], r["non_2xx"] + r["socket_errors"]]
                 for r in results["lab_requests"]]
-    tuning_rows = [[r["variant"], f"{r['rps']:.0f}", r["p50_ms"], r["p99_ms"]] for r in results["tuning"]]
+    tuning_rows = [[r["variant"], r["scenario"], r["connections"], f"{r['rps']:.0f}", r["p50_ms"], r["p99_ms"]] for r in results["tuning"]]
     memory_rows = []
     for workers, figures in results["memory"].items():
         for stage, value in figures.items():
             if isinstance(value, dict):
-                memory_rows.append([workers.replace("_", " "), stage.replace("_", " "), value["server_rss"], value["server_pss"],
+                memory_rows.append([workers, stage.replace("_", " "), value["server_rss"], value["server_pss"],
                                     value["server_uss"], value["sandbox_rss"], value["sandbox_pss"]])
     text = f"""# Benchmarks
 
@@ -77,11 +77,13 @@ figures are in `docs/benchmarks.json`. The suite took {results['duration_s']} s.
 
 {_table(["scenario", "workers", "connections", "requests/s", "p50 ms", "p90 ms", "p99 ms", "errors"], lab_rows)}
 
-## Tuning (lesson-1 lab, 10 connections, 1 worker)
+## Tuning (1 worker)
 
-Each knob measured both ways in the same run; the defaults are what the numbers chose.
+Each knob measured both ways in the same run; the defaults are what the numbers chose. Two more
+tunings are measured elsewhere: forking the workers after torch is loaded (Memory, against
+`uvicorn --workers 2`) and work taken out of the heaviest labs' rendering (docs/tuning.md).
 
-{_table(["variant", "requests/s", "p50 ms", "p99 ms"], tuning_rows)}
+{_table(["variant", "scenario", "connections", "requests/s", "p50 ms", "p99 ms"], tuning_rows)}
 
 ## Pages
 
@@ -92,8 +94,11 @@ A first visit to a lesson transfers {pages['first_visit_bytes']:,} bytes of HTML
 
 ## Memory (MB; RSS counts shared pages in every process, PSS splits them, USS is private)
 
-The web server (uvicorn and its workers) and the code-cell sandbox (one warm parent per app
-process plus its forked workers, which share most of their pages with it) are counted apart.
+The web server (its parent and workers) and the code-cell sandbox (one warm parent per worker
+plus its forked single-use workers, which share most of their pages with it) are counted apart.
+A page shared by several processes is in the RSS of each, so the sum of RSS counts it several
+times; the sum of PSS counts it once, which makes it the server's real total and the figure the
+target is checked against.
 
 {_table(["server", "moment", "server RSS", "server PSS", "server USS", "sandbox RSS", "sandbox PSS"], memory_rows)}
 
@@ -119,7 +124,7 @@ End to end over HTTP (`POST /api/run`): pool of {results['code_cells']['pool_siz
 
 | approach | per request | memory |
 |---|---|---|
-| Parameter Lab, 1 worker, 1 connection | {[r for r in results['lab_requests'] if r['workers'] == 1 and r['connections'] == 1][0]['p50_ms']} ms p50 | {results['memory']['1_workers']['idle']['server_rss']} MB RSS for the whole web server, shared by every learner (+ {results['memory']['1_workers']['idle']['sandbox_pss']} MB PSS for the code-cell sandbox) |
+| Parameter Lab, 1 worker, 1 connection | {[r for r in results['lab_requests'] if r['workers'] == 1 and r['connections'] == 1][0]['p50_ms']} ms p50 | {results['memory']['1 worker']['idle']['server_rss']} MB RSS for the whole web server, shared by every learner (+ {results['memory']['1 worker']['idle']['sandbox_pss']} MB PSS for the code-cell sandbox) |
 | fresh `python -c "import torch; ..."` per request | {fresh['p50_ms']} ms p50 ({fresh['runs']} runs) | one process per request |
 | Jupyter kernel per learner (warm) | {jupyter['cell_p50_ms']} ms p50 cell round trip | {jupyter['private_mb_per_kernel']} MB private per kernel: {jupyter['private_gb_for_50']} GB for 50 learners, {jupyter['private_gb_for_200']} GB for 200 |
 """

@@ -47,25 +47,29 @@ def lab_load(seconds: float) -> list[dict]:
     return rows
 
 
+UVICORN = [sys.executable, "-m", "uvicorn", "app.main:app", "--port", "{port}", "--log-level", "warning", "--no-access-log"]
+
+
 def tuning(seconds: float) -> list[dict]:
-    """Measure each knob's before/after on the lesson-1 lab at 10 connections, 1 worker."""
-    path = LAB_SCENARIOS[0].path
-    uvicorn = [sys.executable, "-m", "uvicorn", "app.main:app", "--port", "{port}", "--log-level", "warning", "--no-access-log"]
-    variants = [
-        ("HTTP stack: h11 + asyncio loop", {"command": uvicorn + ["--http", "h11", "--loop", "asyncio"]}),
-        ("HTTP stack: httptools + uvloop (default)", {}),
-        ("torch threads: 2", {"torch_threads": 2}),
-        ("torch threads: 1 (default)", {}),
-        ("access log on", {"extra_env": {"PLAB_ACCESS_LOG": "true", "PLAB_LOG_LEVEL": "info"}}),
-        ("access log off (default)", {}),
-        ("gzip off", {"extra_env": {"PLAB_GZIP": "false"}}),
-        ("gzip on (default)", {}),
+    """Measure each knob's before/after on one scenario, 1 worker; the default is what won."""
+    lesson_1, registration = LAB_SCENARIOS[0], LAB_SCENARIOS[1]
+    variants = [  # label, scenario, connections, how the server starts
+        ("HTTP stack: h11 + asyncio loop", lesson_1, 10, {"command": UVICORN + ["--http", "h11", "--loop", "asyncio"]}),
+        ("HTTP stack: httptools + uvloop (default)", lesson_1, 10, {}),
+        ("torch threads: 2", lesson_1, 10, {"torch_threads": 2}),
+        ("torch threads: 1 (default)", lesson_1, 10, {}),
+        ("access log on", lesson_1, 10, {"extra_env": {"PLAB_ACCESS_LOG": "true", "PLAB_LOG_LEVEL": "info"}}),
+        ("access log off (default)", lesson_1, 10, {}),
+        ("gzip off", lesson_1, 10, {"extra_env": {"PLAB_GZIP": "false"}}),
+        ("gzip on (default)", lesson_1, 10, {}),
+        ("full garbage collections walk torch's objects", registration, 1, {"extra_env": {"PLAB_GC_FREEZE": "false"}}),
+        ("gc.freeze() after warm-up (default)", registration, 1, {}),
     ]
     rows = []
-    for label, options in variants:
+    for label, scenario, connections, options in variants:
         with running_server(**options) as (url, _, _):
-            figures = measure(url + path, 10, seconds, HTMX, warm_up=True)
-        rows.append({"variant": label, **figures})
+            figures = measure(url + scenario.path, connections, seconds, HTMX, warm_up=True)
+        rows.append({"variant": label, "scenario": scenario.name, "connections": connections, **figures})
         print(rows[-1], flush=True)
     return rows
 
@@ -87,14 +91,19 @@ def pages(seconds: float) -> dict:
 
 def memory(learners: int) -> dict:
     result = {}
-    for workers in (1, 2):
-        with running_server(workers=workers) as (url, pid, _):
+    servers = {  # the last is the "before" of forking workers after torch is loaded
+        "1 worker": {"workers": 1},
+        "2 workers": {"workers": 2},
+        "2 workers started by uvicorn --workers 2": {"workers": 2, "command": UVICORN + ["--workers", "2"]},
+    }
+    for name, options in servers.items():
+        with running_server(**options) as (url, pid, _):
             idle = memory_mb(pid)
             first = asyncio.run(simulate(url, learners))
             after_first = memory_mb(pid)
             second = asyncio.run(simulate(url, learners))
             after_second = memory_mb(pid)
-        result[f"{workers}_workers"] = {
+        result[name] = {
             "idle": idle, f"after_{learners}_learners": after_first, f"after_{learners}_more": after_second,
             "requests": first["requests"] + second["requests"], "failures": first["failures"] + second["failures"],
         }
