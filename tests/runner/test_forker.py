@@ -168,3 +168,15 @@ def test_without_pidfds_the_forker_kills_for_the_parent(sandbox_without_pidfd):
     segfault = run_many(sandbox, {"segfault": "import ctypes\nctypes.string_at(0)"})["segfault"]
     assert (segfault["status"], segfault["detail"]) == ("crashed", "SIGSEGV")
 
+
+def _kernel_at_least(major: int, minor: int) -> bool:
+    numbers = os.uname().release.split("-")[0].split(".")
+    return (int(numbers[0]), int(numbers[1])) >= (major, minor)
+
+
+@pytest.mark.skipif(not (_kernel_at_least(6, 1) and os.path.isdir("/sys/kernel/mm/transparent_hugepage")),
+                    reason="MADV_COLLAPSE needs Linux 6.1+ with transparent huge pages")
+def test_the_warm_memory_the_forker_forks_is_in_huge_pages(sandbox):
+    rollup = Path(f"/proc/{forker_of(sandbox)}/smaps_rollup").read_text()
+    huge_kb = int(rollup.split("AnonHugePages:")[1].split()[0])
+    assert huge_kb >= 32 * 1024, rollup  # most of it; the forker's own writes split a few
