@@ -27,8 +27,11 @@ def warm_up() -> None:
 
     import torch
 
+    from app.runner import registration
+
     torch.set_num_threads(1)  # before any torch work: a forked child of a multi-threaded OpenMP deadlocks
     torch.set_num_interop_threads(1)
+    registration.install(None, 0)  # wrap nn.Module once here; each worker only points it at its trace
     for name in PRELOAD:
         try:
             importlib.import_module(name)
