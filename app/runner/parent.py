@@ -10,7 +10,7 @@ has answers to deliver. After warm-up and gc.freeze() it forks one warm copy, th
 (forker.py), and asks it for workers; each arrives as pipes and a pidfd over a socket, and the
 forker reports each worker's wait status when it reaps it. This loop stays single-threaded (forking
 from a threaded process is unsafe): it sends code to idle workers, reads answers, enforces the wall
-clock and keeps (idle + requested) workers at the pool size.
+clock and keeps idle + requested workers at the pool size (see refill() for when it asks).
 """
 
 import array
@@ -33,6 +33,7 @@ PROBE_ID = "probe"
 KILL_GRACE = 0.5  # seconds a worker gets past the limit to stop itself and report its output
 EXIT_WAIT = 0.5  # seconds to wait for the wait status of a worker that closed its pipe without an answer
 RETRY_AFTER = 0.2  # seconds before asking again after the forker could not make a worker
+REFILL_DELAY = 0.005  # seconds after an answer before replacements are asked for, while one is idle
 RESPAWN_AFTER = 1.0  # a forker that dies sooner than this after its start is not replaced: the parent exits
 
 
@@ -70,6 +71,7 @@ class Pool:
         self.queue_wait = max(10.0, 4 * config.time_limit)
         self.probed = False
         self.huge_pages_mb = 0
+        self.refill_after = 0.0
 
     # --- the forker and its workers --------------------------------------------------------------
     def start_forker(self) -> None:
@@ -104,11 +106,22 @@ class Pool:
             pass
 
     def refill(self) -> None:
-        """Ask the forker for workers until idle plus requested reach the pool size (one for the probe).
+        """Ask the forker for workers until idle plus requested reach the target; only a message.
 
-        This only sends a request: the forker forks on its own time and the workers arrive as messages.
+        A new worker's fork, lock-down and warm-up take ~10 ms of CPU; on a small machine they slow
+        whatever else runs. So while a worker is idle and no run waits, replacements are not asked
+        for in the REFILL_DELAY after an answer (the app is still delivering it), and only one is
+        kept ready while runs are in flight; otherwise the target is the pool size. Before the
+        probe: one, for the probe.
         """
-        target = self.config.pool_size if self.probed else min(1, len(self.queue))
+        if self.idle and not self.queue and time.monotonic() < self.refill_after:
+            return
+        if not self.probed:
+            target = min(1, len(self.queue))
+        elif self.running and not self.queue:
+            target = 1
+        else:
+            target = self.config.pool_size
         missing = target - len(self.idle) - self.requested
         if missing > 0 and time.monotonic() >= self.retry_at:
             self.tell_forker({"op": "spawn", "count": missing})
@@ -200,6 +213,7 @@ class Pool:
 
         while self.idle:  # an idle worker may have died; try the next
             worker = self.idle.popleft()
+            worker.started = time.monotonic()  # before the write: the worker may run before this loop does again
             try:
                 os.write(worker.code_w, HEADER.pack(len(code)) + code)
             except OSError:
@@ -207,7 +221,7 @@ class Pool:
                 self.kill(worker)
                 continue
             os.close(worker.code_w)
-            worker.request_id, worker.started = request_id, time.monotonic()
+            worker.request_id = request_id
             worker.deadline = worker.started + self.config.time_limit + KILL_GRACE
             self.running[worker.result_r] = worker
             self.selector.register(worker.result_r, selectors.EVENT_READ, worker)
@@ -252,6 +266,7 @@ class Pool:
 
     def answer(self, worker: Worker, result: dict) -> None:
         self.send_result(worker.request_id, result, time.monotonic() - worker.started)
+        self.refill_after = time.monotonic() + REFILL_DELAY
 
     def send_result(self, request_id, result: dict, seconds: float) -> None:
         message = {**result, "type": "result", "id": request_id, "duration_ms": round(seconds * 1000, 2)}
@@ -321,6 +336,8 @@ class Pool:
             self.refill()
             waits = [w.deadline for w in self.running.values()] + [w.exit_deadline for w in self.exiting.values()]
             now = time.monotonic()
+            if self.refill_after > now:
+                waits.append(self.refill_after)
             if self.queue:  # a run waiting for a worker: refuse it in time, and ask again after a failure
                 waits.append(self.queue[0][2] + self.queue_wait)
                 waits += [self.retry_at] if self.retry_at > now else []
