@@ -93,7 +93,7 @@ A first visit to a lesson transfers {pages['first_visit_bytes']:,} bytes of HTML
 ## Memory (MB; RSS counts shared pages in every process, PSS splits them, USS is private)
 
 The web server (uvicorn and its workers) and the code-cell sandbox (one warm parent per app
-process plus its forked workers, which share most of their pages with it) are counted apart.
+process plus its forker and workers, which share most of their pages with it) are counted apart.
 
 {_table(["server", "moment", "server RSS", "server PSS", "server USS", "sandbox RSS", "sandbox PSS"], memory_rows)}
 
