@@ -1,9 +1,10 @@
 """The fork server ("forker"): a warm copy of the sandbox parent whose only job is to fork workers.
 
-A fork of the warm parent (~220 MB of torch) blocks the forking process for ~6-10 ms. Done by the
-parent itself, every refill delayed the answers and dispatches waiting on its loop. So the parent
-forks this process once, after warm-up and gc.freeze(), and asks it for workers over a socketpair;
-the forker pays for the forks on its own time (and core) and hands each worker over, ready to use.
+A fork of the warm parent (~220 MB of torch) blocks the forking process: ~7-13 ms with 4 kB pages,
+~1.5-3 ms once warmup.use_huge_pages() has run. Done by the parent itself, every refill delayed the
+answers and dispatches waiting on its loop. So the parent forks this process once, after warm-up,
+gc.freeze() and the move to huge pages, and asks it for workers over a socketpair; the forker pays
+for the forks on its own time (and core) and hands each worker over, locking itself down.
 
 Messages are JSON, one per SOCK_SEQPACKET datagram:
   parent -> forker  {"op": "spawn", "count": n}   fork n more workers
