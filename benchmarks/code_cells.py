@@ -4,7 +4,7 @@ Starts the app (python -m app) on a free port with the rate limit off, then runs
 nn.Linear forward+backward snippet:
   * at concurrency 1 (median and p90 latency),
   * at concurrency N for a fixed time (runs per second, median and p99 latency),
-and reports the sandbox's memory (RSS and PSS of the parent and its warm workers).
+and reports the sandbox's memory (RSS and PSS of the parent, its forker and the warm workers).
 
 Part of scripts/bench (benchmarks/run.py); alone, on a quiet machine:
     .venv/bin/python -m benchmarks.code_cells --seconds 15 --concurrency 20
@@ -127,12 +127,15 @@ def sandbox_memory(server_pid: int) -> dict:
         return {}
     parent = parents[0]
     rss, pss = memory_kb(parent)
-    worker_mem = [m for m in map(memory_kb, children(parent)) if m[0]]
-    workers = worker_mem
+    forkers = children(parent)  # the fork server; the warm workers are its children
+    forker_mem = [memory_kb(f) for f in forkers]
+    forker_rss, forker_pss = sum(r for r, _ in forker_mem), sum(p for _, p in forker_mem)
+    worker_mem = [m for m in map(memory_kb, [w for f in forkers for w in children(f)]) if m[0]]
     return {
-        "parent_rss_mb": rss / 1024, "parent_pss_mb": pss / 1024, "workers": len(workers),
+        "parent_rss_mb": rss / 1024, "parent_pss_mb": pss / 1024,
+        "forker_rss_mb": forker_rss / 1024, "forker_pss_mb": forker_pss / 1024, "workers": len(worker_mem),
         "workers_rss_mb": sum(r for r, _ in worker_mem) / 1024, "workers_pss_mb": sum(p for _, p in worker_mem) / 1024,
-        "total_pss_mb": (pss + sum(p for _, p in worker_mem)) / 1024,
+        "total_pss_mb": (pss + forker_pss + sum(p for _, p in worker_mem)) / 1024,
     }
 
 

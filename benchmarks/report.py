@@ -95,7 +95,7 @@ A first visit to a lesson transfers {pages['first_visit_bytes']:,} bytes of HTML
 ## Memory (MB; RSS counts shared pages in every process, PSS splits them, USS is private)
 
 The web server (its parent and workers) and the code-cell sandbox (one warm parent per worker
-plus its forked single-use workers, which share most of their pages with it) are counted apart.
+plus its forker and single-use workers, which share most of their pages with it) are counted apart.
 A page shared by several processes is in the RSS of each, so the sum of RSS counts it several
 times; the sum of PSS counts it once, which makes it the server's real total and the figure the
 target is checked against.

@@ -61,7 +61,7 @@ def _is_sandbox(pid: int) -> bool:
 def memory_mb(pid: int) -> dict[str, float]:
     """Sum RSS, PSS (shared pages split fairly) and USS (private) over a process tree, in MB.
 
-    The code-cell sandbox (its warm parent and forked workers, ~300 MB of mostly shared pages per
+    The code-cell sandbox (its warm parent, forker and workers, ~300 MB of mostly shared pages per
     app process) is counted apart, as sandbox_*, so the web server's own memory stays visible.
     """
     sandbox_roots = [member for member in process_tree(pid) if _is_sandbox(member)]

@@ -90,10 +90,10 @@ def apply_seccomp() -> tuple[bool, str]:
     return True, "no processes, threads, exec, sockets, signals to others, file-backed code"
 
 
-def die_with_parent(parent: int) -> None:
-    """Ask the kernel to kill this worker if the sandbox parent dies, so no run outlives it."""
+def die_with_parent(parent: int, signal_number: int = signal.SIGKILL) -> None:
+    """Ask the kernel to signal this process when its parent (for a worker, the forker) dies, so none outlives it."""
     libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(PR_SET_PDEATHSIG, ctypes.c_ulong(signal.SIGKILL), ctypes.c_ulong(0), ctypes.c_ulong(0), ctypes.c_ulong(0))
+    libc.prctl(PR_SET_PDEATHSIG, ctypes.c_ulong(signal_number), ctypes.c_ulong(0), ctypes.c_ulong(0), ctypes.c_ulong(0))
     if os.getppid() != parent:  # the parent died before the request took effect
         os._exit(0)
 

@@ -1,127 +1,203 @@
-"""The sandbox parent: a warm torch process that forks locked-down, single-use workers ahead of time.
+"""The sandbox parent: a warm torch process that keeps a pool of locked-down, single-use workers.
 
 Started by the app (client.py) with a clean environment and one thread for OpenMP/BLAS. It reads
 one JSON line of RunnerConfig, then JSON lines {"op": "run", "id": n, "code": "..."} on stdin and
 answers JSON lines on stdout: first {"type": "ready", ...} with the layers a probe worker applied,
-then {"type": "result", "id": n, ...} per run. It is single-threaded (forking from a threaded
-process is unsafe) and ends, killing its workers, when stdin closes.
+then {"type": "result", "id": n, ...} per run. It ends, killing its workers, when stdin closes.
+
+It never forks workers itself: a fork of this ~220 MB process blocks for ~6-10 ms, and its loop
+has answers to deliver. After warm-up and gc.freeze() it forks one warm copy, the forker
+(forker.py), and asks it for workers; each arrives as pipes and a pidfd over a socket, and the
+forker reports each worker's wait status when it reaps it. This loop stays single-threaded (forking
+from a threaded process is unsafe): it sends code to idle workers, reads answers, enforces the wall
+clock and keeps idle + requested workers at the pool size (see refill() for when it asks).
 """
 
+import array
 import gc
 import json
 import os
 import selectors
 import shutil
 import signal
+import socket
 import sys
 import tempfile
 import time
 from collections import deque
 
-from app.runner.warmup import PROBE_CODE, warm_up
+from app.runner import forker
+from app.runner.warmup import PROBE_CODE, use_huge_pages, warm_up
 
 PROBE_ID = "probe"
 KILL_GRACE = 0.5  # seconds a worker gets past the limit to stop itself and report its output
-class Worker:
-    """Remembers one forked worker: its pipes, temp dir and, once given code, its request."""
+EXIT_WAIT = 0.5  # seconds to wait for the wait status of a worker that closed its pipe without an answer
+RETRY_AFTER = 0.2  # seconds before asking again after the forker could not make a worker
+REFILL_DELAY = 0.005  # seconds after an answer before replacements are asked for, while one is idle
+RESPAWN_AFTER = 1.0  # a forker that dies sooner than this after its start is not replaced: the parent exits
 
-    def __init__(self, pid: int, code_w: int, result_r: int, tmpdir: str):
-        self.pid, self.code_w, self.result_r, self.tmpdir = pid, code_w, result_r, tmpdir
+
+class Worker:
+    """Remembers one worker: the forker's id for it, its pipes, pidfd, temp dir and, once given code, its request."""
+
+    def __init__(self, worker_id: int, pid: int, code_w: int, result_r: int, pidfd: int | None, tmpdir: str):
+        self.id, self.pid, self.code_w, self.result_r, self.pidfd, self.tmpdir = worker_id, pid, code_w, result_r, pidfd, tmpdir
         self.request_id = None
         self.started = self.deadline = 0.0
         self.buffer = bytearray()
         self.exit_deadline: float | None = None  # set when its pipe closed without a valid answer
+        self.exit_status: int | None = None  # set when the forker reaped it before its pipe's end-of-file
 
 
 class Pool:
     """Keeps warm workers, dispatches queued runs, enforces the wall clock, answers on stdout."""
 
     def __init__(self, config, read_only: list[str]):
-        from app.runner.worker import serve
-
-        self.config, self.read_only, self.serve = config, read_only, serve
+        self.config, self.read_only = config, read_only
         self.base = tempfile.mkdtemp(prefix="plab-runner-")
         os.chmod(self.base, 0o711)  # workers reach their own dir; listing others' is not allowed
         self.idle: deque[Worker] = deque()
         self.running: dict[int, Worker] = {}  # result fd -> worker
-        self.exiting: dict[int, Worker] = {}  # pid -> worker whose answer depends on its exit status
+        self.exiting: dict[int, Worker] = {}  # worker id -> worker whose answer depends on its exit status
+        self.workers: dict[int, Worker] = {}  # worker id -> every worker the forker has not reported ended
         self.queue: deque[tuple[object, bytes, float]] = deque()
-        self.pids: dict[int, str] = {}  # every live child -> its temp dir, for reaping and clean-up
-        self.early_exits: dict[int, int] = {}  # running worker pid -> wait status, reaped before its EOF
+        self.requested = 0  # workers asked of the forker and not yet delivered
+        self.retry_at = 0.0
         self.selector = selectors.DefaultSelector()
         self.control = bytearray()
-        self.wake_r, wake_w = os.pipe()
-        os.set_blocking(self.wake_r, False)
-        os.set_blocking(wake_w, False)
-        signal.set_wakeup_fd(wake_w)  # a child's exit wakes the select loop
-        signal.signal(signal.SIGCHLD, lambda *_: None)
+        self.forker_pid, self.forker, self.forker_started = 0, None, 0.0
         signal.signal(signal.SIGTERM, lambda *_: self.shutdown())
         self.selector.register(0, selectors.EVENT_READ, "control")
-        self.selector.register(self.wake_r, selectors.EVENT_READ, "wake")
         self.queue_wait = max(10.0, 4 * config.time_limit)
         self.probed = False
+        self.huge_pages_mb = 0
+        self.refill_after = 0.0
 
-    # --- workers -------------------------------------------------------------------------------
-    def fork_worker(self) -> Worker:
-        tmpdir = tempfile.mkdtemp(dir=self.base)
-        if os.geteuid() == 0:
-            os.chown(tmpdir, self.config.uid, self.config.gid)
-        code_r, code_w = os.pipe()
-        result_r, result_w = os.pipe()
-        pid = os.fork()
-        if pid == 0:
-            try:
-                self.serve(self.config, code_r, result_w, tmpdir, self.read_only)
-            finally:
-                os._exit(70)
-        os.close(code_r)
-        os.close(result_w)
-        self.pids[pid] = tmpdir
-        return Worker(pid, code_w, result_r, tmpdir)
+    # --- the forker and its workers --------------------------------------------------------------
+    def start_forker(self) -> None:
+        self.forker_pid, self.forker = forker.start(self.config, self.read_only, self.base)
+        self.forker_started = time.monotonic()
+        self.selector.register(self.forker, selectors.EVENT_READ, "forker")
+
+    def forker_gone(self) -> None:
+        """The forker died (its workers die with it): forget them and start another, or give up."""
+        self.selector.unregister(self.forker)
+        self.forker.close()
+        try:
+            os.kill(self.forker_pid, signal.SIGKILL)  # our unreaped child: the pid is still its own
+        except ProcessLookupError:
+            pass
+        os.waitpid(self.forker_pid, 0)
+        while self.idle:
+            self.close_pipes(self.idle.popleft())
+        for worker in self.workers.values():
+            self.close_pidfd(worker)
+        self.workers.clear()  # running ones end through their pipes and EXIT_WAIT
+        self.requested, self.forker = 0, None
+        if time.monotonic() - self.forker_started < RESPAWN_AFTER:
+            print("plab sandbox: the forker keeps dying; stopping", file=sys.stderr)
+            self.shutdown(1)
+        self.start_forker()
+
+    def tell_forker(self, message: dict) -> None:
+        try:
+            self.forker.send(json.dumps(message).encode())
+        except (OSError, AttributeError):  # it died: its end-of-file is waiting in the selector
+            pass
 
     def refill(self) -> None:
-        """Fork replacement workers, but not while a run's answer may be waiting on this loop.
+        """Ask the forker for workers until idle plus requested reach the target; only a message.
 
-        A fork of the warm parent blocks this loop for ~10 ms; done while runs are in flight, it
-        would delay their answers. So: fill the pool while nothing runs, else keep one ready.
+        A new worker's fork, lock-down and warm-up take ~10 ms of CPU; on a small machine they slow
+        whatever else runs. So while a worker is idle and no run waits, replacements are not asked
+        for in the REFILL_DELAY after an answer (the app is still delivering it), and only one is
+        kept ready while runs are in flight; otherwise the target is the pool size. Before the
+        probe: one, for the probe.
         """
-        while len(self.idle) < self.config.pool_size and (not self.running or not self.idle) and not self.queue:
-            self.idle.append(self.fork_worker())
-            if self.running:
-                break
+        if self.idle and not self.queue and time.monotonic() < self.refill_after:
+            return
+        if not self.probed:
+            target = min(1, len(self.queue))
+        elif self.running and not self.queue:
+            target = 1
+        else:
+            target = self.config.pool_size
+        missing = target - len(self.idle) - self.requested
+        if missing > 0 and time.monotonic() >= self.retry_at:
+            self.tell_forker({"op": "spawn", "count": missing})
+            self.requested += missing
 
-    def discard(self, worker: Worker) -> None:
+    def on_forker(self) -> None:
+        while True:
+            try:
+                data, fds, flags = receive(self.forker)
+            except BlockingIOError:
+                return
+            except OSError:
+                data, fds, flags = b"", [], 0
+            if not data and not fds:
+                self.forker_gone()
+                return
+            try:
+                message = json.loads(data)
+            except ValueError:
+                message = None
+            message = message if isinstance(message, dict) else {}
+            if message.get("op") == "worker" and len(fds) >= 2 and not flags & socket.MSG_CTRUNC:
+                self.requested = max(0, self.requested - 1)
+                pidfd = fds[2] if len(fds) > 2 else None
+                worker = Worker(message["id"], message["pid"], fds[0], fds[1], pidfd, message["tmpdir"])
+                self.workers[worker.id] = worker
+                self.idle.append(worker)
+                continue
+            for fd in fds:
+                os.close(fd)
+            if message.get("op") == "exit":
+                self.on_exit(message.get("id"), message.get("status", 0))
+            elif message.get("op") in ("failed", "worker"):  # a worker without its pipes is no use
+                if message.get("op") == "worker":
+                    self.tell_forker({"op": "kill", "id": message.get("id")})
+                self.requested = max(0, self.requested - 1)
+                self.retry_at = time.monotonic() + RETRY_AFTER
+
+    def on_exit(self, worker_id, status: int) -> None:
+        worker = self.workers.pop(worker_id, None)
+        if worker is None:
+            return
+        self.close_pidfd(worker)
+        if worker in self.idle:  # died waiting for code
+            self.idle.remove(worker)
+            self.close_pipes(worker)
+        elif self.exiting.pop(worker.id, None) is not None:
+            self.answer(worker, exit_result(status))
+        elif self.running.get(worker.result_r) is worker:
+            worker.exit_status = status  # its pipe's end-of-file is still on the way
+
+    @staticmethod
+    def close_pipes(worker: Worker) -> None:
         for fd in (worker.code_w, worker.result_r):
             try:
                 os.close(fd)
             except OSError:
                 pass
-        self.kill(worker.pid)
 
-    def kill(self, pid: int) -> None:
-        if pid not in self.pids:  # already reaped: the number may belong to someone else now
+    @staticmethod
+    def close_pidfd(worker: Worker) -> None:
+        if worker.pidfd is not None:
+            os.close(worker.pidfd)
+            worker.pidfd = None
+
+    def kill(self, worker: Worker) -> None:
+        """SIGKILL a worker through its pidfd (never another process), else ask the forker to."""
+        if self.workers.get(worker.id) is not worker:  # already reported ended
             return
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-
-    def reap(self) -> None:
-        while True:
+        if worker.pidfd is not None:
             try:
-                pid, status = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                return
-            if pid == 0:
-                return
-            tmpdir = self.pids.pop(pid, None)
-            if tmpdir:
-                shutil.rmtree(tmpdir, ignore_errors=True)
-            worker = self.exiting.pop(pid, None)
-            if worker is not None:
-                self.answer(worker, exit_result(status))
-            elif any(w.pid == pid for w in self.running.values()):
-                self.early_exits[pid] = status  # its pipe's end-of-file is still on the way
+                signal.pidfd_send_signal(worker.pidfd, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        else:
+            self.tell_forker({"op": "kill", "id": worker.id})
 
     # --- runs ----------------------------------------------------------------------------------
     def dispatch(self) -> None:
@@ -129,27 +205,28 @@ class Pool:
         while self.queue and now - self.queue[0][2] > self.queue_wait:
             request_id, _, _ = self.queue.popleft()
             self.send_result(request_id, {"status": "refused", "reason": "busy"}, 0.0)
-        while self.queue and len(self.running) < self.config.max_concurrent:
-            request_id, code, _ = self.queue.popleft()
-            self.start(request_id, code)
+        while self.queue and self.idle and len(self.running) < self.config.max_concurrent:
+            self.start(*self.queue.popleft())
 
-    def start(self, request_id, code: bytes) -> None:
+    def start(self, request_id, code: bytes, queued: float) -> None:
         from app.runner.protocol import HEADER
 
-        for _ in range(3):  # an idle worker may have died; try a fresh one
-            worker = self.idle.popleft() if self.idle else self.fork_worker()
+        while self.idle:  # an idle worker may have died; try the next
+            worker = self.idle.popleft()
+            worker.started = time.monotonic()  # before the write: the worker may run before this loop does again
             try:
                 os.write(worker.code_w, HEADER.pack(len(code)) + code)
             except OSError:
-                self.discard(worker)
+                self.close_pipes(worker)
+                self.kill(worker)
                 continue
             os.close(worker.code_w)
-            worker.request_id, worker.started = request_id, time.monotonic()
+            worker.request_id = request_id
             worker.deadline = worker.started + self.config.time_limit + KILL_GRACE
             self.running[worker.result_r] = worker
             self.selector.register(worker.result_r, selectors.EVENT_READ, worker)
             return
-        self.send_result(request_id, {"status": "crashed", "reason": "worker_error"}, 0.0)
+        self.queue.appendleft((request_id, code, queued))  # every idle worker had died: wait for the next
 
     def on_output(self, worker: Worker) -> None:
         chunk = os.read(worker.result_r, 65536)
@@ -163,16 +240,16 @@ class Pool:
 
         result = sanitize(bytes(worker.buffer), self.config) if not chunk else None
         if chunk:  # more than any honest answer can be
-            self.kill(worker.pid)
+            self.kill(worker)
             self.answer(worker, {"status": "crashed", "reason": "too_large"})
         elif result is not None:
-            self.kill(worker.pid)  # it answered; skip its teardown
+            self.kill(worker)  # it answered; skip its teardown
             self.answer(worker, result)
-        elif worker.pid in self.early_exits:
-            self.answer(worker, exit_result(self.early_exits.pop(worker.pid)))
+        elif worker.exit_status is not None:
+            self.answer(worker, exit_result(worker.exit_status))
         else:  # no valid answer: its exit status says what happened
-            worker.exit_deadline = time.monotonic() + 0.5
-            self.exiting[worker.pid] = worker
+            worker.exit_deadline = time.monotonic() + EXIT_WAIT
+            self.exiting[worker.id] = worker
 
     def enforce_deadlines(self) -> None:
         now = time.monotonic()
@@ -180,21 +257,23 @@ class Pool:
             self.selector.unregister(worker.result_r)
             del self.running[worker.result_r]
             os.close(worker.result_r)
-            self.kill(worker.pid)
+            self.kill(worker)
             self.answer(worker, {"status": "timeout", "reason": "wall"})
         for worker in [w for w in self.exiting.values() if now >= w.exit_deadline]:
-            del self.exiting[worker.pid]
-            self.kill(worker.pid)
+            del self.exiting[worker.id]
+            self.kill(worker)
             self.answer(worker, {"status": "crashed", "reason": "no_answer"})
 
     def answer(self, worker: Worker, result: dict) -> None:
         self.send_result(worker.request_id, result, time.monotonic() - worker.started)
+        self.refill_after = time.monotonic() + REFILL_DELAY
 
     def send_result(self, request_id, result: dict, seconds: float) -> None:
         message = {**result, "type": "result", "id": request_id, "duration_ms": round(seconds * 1000, 2)}
         if request_id == PROBE_ID:
             self.probed = True
-            message = {"type": "ready", "probe": message, "pid": os.getpid(), "base": self.base}
+            message = {"type": "ready", "probe": message, "pid": os.getpid(), "forker": self.forker_pid, "base": self.base,
+                       "huge_pages_mb": self.huge_pages_mb}
         write_line(message)
 
     # --- control channel -----------------------------------------------------------------------
@@ -229,40 +308,47 @@ class Pool:
         else:
             self.queue.append((request_id, code, time.monotonic()))
 
-    def shutdown(self) -> None:
-        for worker in list(self.idle) + list(self.running.values()):
-            self.kill(worker.pid)
-        for pid in list(self.pids):
-            self.kill(pid)
-        deadline = time.monotonic() + 2
-        while self.pids and time.monotonic() < deadline:
+    def shutdown(self, code: int = 0) -> None:
+        """Kill every worker, let the forker reap them and exit, remove the temp dirs, exit."""
+        for worker in list(self.workers.values()):
+            if worker.pidfd is not None:
+                self.kill(worker)
+        if self.forker is not None:
+            self.forker.close()  # end-of-file: the forker kills what is left, reaps and exits
+            deadline = time.monotonic() + 2
             try:
-                pid, _ = os.waitpid(-1, 0)
-                self.pids.pop(pid, None)
+                while os.waitpid(self.forker_pid, os.WNOHANG)[0] == 0:
+                    if time.monotonic() >= deadline:
+                        os.kill(self.forker_pid, signal.SIGKILL)
+                        os.waitpid(self.forker_pid, 0)
+                        break
+                    time.sleep(0.005)
             except ChildProcessError:
-                break
+                pass
         shutil.rmtree(self.base, ignore_errors=True)
-        os._exit(0)
+        os._exit(code)
 
     def loop(self) -> None:
+        self.start_forker()
         self.queue.append((PROBE_ID, PROBE_CODE.encode(), time.monotonic()))
         while True:
             self.dispatch()
-            if self.probed:
-                self.refill()
+            self.refill()
             waits = [w.deadline for w in self.running.values()] + [w.exit_deadline for w in self.exiting.values()]
-            timeout = max(0.0, min(waits) - time.monotonic()) if waits else None
+            now = time.monotonic()
+            if self.refill_after > now:
+                waits.append(self.refill_after)
+            if self.queue:  # a run waiting for a worker: refuse it in time, and ask again after a failure
+                waits.append(self.queue[0][2] + self.queue_wait)
+                waits += [self.retry_at] if self.retry_at > now else []
+            timeout = max(0.0, min(waits) - now) if waits else None
             for key, _ in self.selector.select(timeout):
                 if key.data == "control":
                     self.on_control()
-                elif key.data == "wake":
-                    try:
-                        os.read(self.wake_r, 4096)
-                    except BlockingIOError:
-                        pass
+                elif key.data == "forker":
+                    self.on_forker()
                 elif key.fileobj in self.running:
                     self.on_output(key.data)
-            self.reap()
             self.enforce_deadlines()
 
 
@@ -278,6 +364,20 @@ def exit_result(status: int) -> dict:
             name = str(number)
         return {"status": "crashed", "reason": "signal", "detail": name}
     return {"status": "crashed", "reason": "exit", "detail": str(os.WEXITSTATUS(status))}
+
+
+def receive(sock: socket.socket, maxfds: int = 3) -> tuple[bytes, list[int], int]:
+    """Read one waiting message and the descriptors it carries, without blocking.
+
+    (socket.recv_fds ignores its flags before Python 3.13, so it would block.)
+    """
+    fds = array.array("i")
+    data, ancillary, flags, _ = sock.recvmsg(4096, socket.CMSG_SPACE(maxfds * fds.itemsize),
+                                             socket.MSG_DONTWAIT | socket.MSG_CMSG_CLOEXEC)
+    for level, kind, payload in ancillary:
+        if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+            fds.frombytes(payload[: len(payload) - len(payload) % fds.itemsize])
+    return data, list(fds), flags
 
 
 def write_line(message: dict) -> None:
@@ -301,9 +401,10 @@ def main() -> None:
     warm_up()
     pool = Pool(config, python_paths())
     gc.collect()
-    gc.freeze()  # workers then never touch the parent's objects for GC: no copy-on-write storms
+    gc.freeze()  # the forker and workers then never touch these objects for GC: no copy-on-write storms
+    pool.huge_pages_mb = use_huge_pages()  # forks (and workers' exits) get ~5x cheaper
     sys.stdout.flush()
-    pool.loop()
+    pool.loop()  # forks the forker first
 
 
 if __name__ == "__main__":

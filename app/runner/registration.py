@@ -1,14 +1,19 @@
 """Trace how nn.Module files each attribute a learner's code assigns: the registration trace.
 
-Inside a worker only: `Module.__setattr__` and the explicit register_* calls are wrapped so that
-every assignment made by a line of the learner's cell is recorded with where the name ended up:
-`_parameters`, `_buffers`, `_modules`, or the plain instance `__dict__`. The trace is plain data.
+`Module.__setattr__` and the explicit register_* calls are wrapped so that every assignment made
+by a line of the learner's cell is recorded with where the name ended up: `_parameters`,
+`_buffers`, `_modules`, or the plain instance `__dict__`. The trace is plain data.
+
+The warm parent wraps them once, before forking (changing a method of nn.Module touches every
+subclass: ~2 ms of copy-on-write faults that each worker would pay again); a worker then only
+points the trace at its own list. Outside a worker's cell nothing is recorded.
 """
 
 import linecache
 import sys
 
 CELL_FILE = "<cell>"
+_trace: dict = {"steps": None, "limit": 0}  # where this process records, once a worker set it
 
 
 def describe_value(value) -> dict:
@@ -37,15 +42,19 @@ def _where(module, name: str) -> str:
     return "attribute"
 
 
-def install(steps: list, limit: int) -> None:
-    """Wrap nn.Module's assignment and register_* methods to append steps made by the cell."""
+def install(steps: list | None, limit: int) -> None:
+    """Record the cell's steps into `steps` (None: nowhere); wrap nn.Module's methods if not yet done."""
     import torch
 
+    _trace["steps"], _trace["limit"] = steps, limit
     module_class = torch.nn.Module
+    if getattr(module_class.__setattr__, "__wrapped__", None) is not None:
+        return  # wrapped before the fork
 
     def record(module, name, value, statement_frame, call):
         frame = statement_frame
-        if frame is None or frame.f_code.co_filename != CELL_FILE:
+        steps, limit = _trace["steps"], _trace["limit"]
+        if steps is None or frame is None or frame.f_code.co_filename != CELL_FILE:
             return call()
         error = None
         try:

@@ -88,6 +88,20 @@ ATTACKS = {
     "control_channel_via_proc": Attack(
         "import os\nwith open(f'/proc/{os.getppid()}/fd/0', 'wb') as f:\n    f.write(b'{}\\n')\nprint('PWNED')",
         "error", "PermissionError"),
+    "forker_socket_among_descriptors": Attack(
+        "import socket\nfound = []\nfor fd in range(1024):\n    try:\n        found.append(socket.socket(fileno=fd))\n    except OSError:\n        pass\n"
+        "print('PWNED', found) if found else print('SAFE')", "ok", prints="SAFE"),
+    "forker_descriptors_via_proc": Attack("import os\nprint(os.listdir(f'/proc/{os.getppid()}/fd'), 'PWNED')", "error", "PermissionError"),
+    "forker_memory_via_proc": Attack("import os\nopen(f'/proc/{os.getppid()}/mem', 'rb')\nprint('PWNED')", "error", "PermissionError"),
+    "forker_pidfd": Attack("import os\nos.pidfd_open(os.getppid())\nprint('PWNED')", "error", "PermissionError"),
+    # The forker (the worker's parent) and the sandbox parent have neighbouring pids: probe them all
+    # with signal 0 (harmless if it got through) by both routes; only EPERM from the filter is safe.
+    "signal_forker_and_neighbours": Attack(
+        f"import ctypes, os\nlibc = ctypes.CDLL(None, use_errno=True)\nme, parent = os.getpid(), os.getppid()\nreached = []\n"
+        f"for pid in [p for p in range(max(2, parent - 16), parent + 17) if p != me]:\n"
+        f"    for rc in (libc.kill(pid, 0), libc.syscall({NR['tgkill']}, pid, pid, 0)):\n"
+        f"        if rc == 0 or ctypes.get_errno() != 1:\n            reached.append((pid, rc, ctypes.get_errno()))\n"
+        "print('PWNED', reached) if reached else print('SAFE')", "ok", prints="SAFE"),
     "inherited_descriptors": Attack(
         "import os, stat\nopen_fds = []\nfor fd in range(1024):\n    try:\n        open_fds.append((fd, os.fstat(fd)))\n    except OSError:\n        pass\n"
         "others = [fd for fd, st in open_fds if fd > 2]\nnull = [st.st_rdev == os.makedev(1, 3) for fd, st in open_fds if fd <= 2]\n"
