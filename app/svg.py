@@ -5,7 +5,7 @@ Colours are attributes, text uses currentColor so it follows the theme, and ever
 """
 
 import base64
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Sequence
 
@@ -78,14 +78,24 @@ class HeatMap:
     """A drawn heat map and what its caption needs (templates translate the words)."""
 
     svg: Markup
-    low: float
-    high: float
     block_averages: bool  # True when cells show averages of blocks of a large tensor
+    values: torch.Tensor = field(repr=False)  # what was drawn, for low and high
+
+    @property
+    def low(self) -> float:
+        """Return the smallest value drawn (computed when asked: the pages print their own summary)."""
+        return self.values.min().item() if self.values.numel() else 0.0
+
+    @property
+    def high(self) -> float:
+        """Return the largest value drawn."""
+        return self.values.max().item() if self.values.numel() else 0.0
 
 
-def heatmap(tensor: torch.Tensor, title: str) -> HeatMap:
+def heatmap(tensor: torch.Tensor, title: str, labels: list[list[str]] | None = None) -> HeatMap:
     """Draw a tensor's values as coloured cells beside a labelled colour bar.
 
+    `labels` may pass in grid_rows(tensor), the cells' values as text, when the caller has them.
     """
     grid, pooled = as_grid(tensor)
     rows, cols = grid.shape
@@ -98,14 +108,12 @@ def heatmap(tensor: torch.Tensor, title: str) -> HeatMap:
         f'<svg x="0" y="0" width="{width:.1f}" height="{rows * cell:.1f}" viewBox="0 0 {cols} {rows}" preserveAspectRatio="none">'
     ]
     if rows * cols <= 144:  # small enough to give every cell its own tooltip
-        colours = _colours()
-        for r, row in enumerate(grid.tolist()):
-            for c, value in enumerate(row):
-                level = round(value / limit * LEVELS) if limit > 0 else 0
-                parts.append(
-                    f'<rect x="{c}" y="{r}" width="1" height="1" fill="{colours[level + LEVELS]}">'
-                    f"<title>[{r}, {c}] = {value:.3g}</title></rect>"
-                )
+        colours, values = _colours(), grid.flatten().tolist()
+        texts = [text for row in labels for text in row] if labels is not None else [_fmt(value) for value in values]
+        parts += [
+            f"{head}{colours[(round(value / limit * LEVELS) if limit > 0 else 0) + LEVELS]}{middle}{text}</title></rect>"
+            for (head, middle), value, text in zip(_cells(rows, cols), values, texts)
+        ]
     else:
         # Larger maps are one pixel per cell, scaled up without smoothing: drawing thousands of
         # <rect>s cost milliseconds per request and tens of kilobytes of page.
@@ -129,9 +137,18 @@ def heatmap(tensor: torch.Tensor, title: str) -> HeatMap:
         f'<text x="{bar_x + 14:.1f}" y="{height - 2:.1f}">{escape(_fmt(-limit))}</text></g></svg>'
     )
     # min and max are exact in any float dtype: only other dtypes need the float64 copy.
-    flat = tensor.detach() if tensor.is_floating_point() else tensor.detach().double()
-    low, high = (flat.min().item(), flat.max().item()) if flat.numel() else (0.0, 0.0)
-    return HeatMap(Markup("".join(parts)), low, high, pooled)
+    values = tensor.detach() if tensor.is_floating_point() else tensor.detach().double()
+    return HeatMap(Markup("".join(parts)), pooled, values)
+
+
+@lru_cache(maxsize=256)
+def _cells(rows: int, cols: int) -> tuple[tuple[str, str], ...]:
+    """Return each cell's markup around its colour and its value, row by row (the same for every map
+    of this size): <rect x="c" y="r" ... fill="COLOUR"><title>[r, c] = VALUE</title></rect>."""
+    return tuple(
+        (f'<rect x="{c}" y="{r}" width="1" height="1" fill="', f'"><title>[{r}, {c}] = ')
+        for r in range(rows) for c in range(cols)
+    )
 
 
 @lru_cache(maxsize=256)

@@ -70,9 +70,10 @@ def report(model_id: str, hyper: BaseModel, draw: bool = True) -> Report:
     pictures = []
     for row, (name, parameter) in zip(parameter_rows(module), module.named_parameters()):
         values = parameter.detach().double()  # one float64 copy serves the summary, the table and the picture
-        drawn = heatmap(values, name) if draw else None
+        table = grid_rows(values)
+        drawn = heatmap(values, name, labels=table) if draw else None
         pictures.append(ParameterPicture(
-            row=row, summary=summarize(values), values=grid_rows(values),
+            row=row, summary=summarize(values), values=table,
             block_averages=drawn.block_averages if drawn else is_block_averaged(values),
             heatmap_svg=str(drawn.svg) if drawn else "",
         ))

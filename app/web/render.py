@@ -7,7 +7,7 @@ from urllib.parse import quote, urlencode
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
@@ -40,11 +40,15 @@ def shape_text(shape: Sequence[int]) -> str:
 def template_gettext(message: str, **variables: Any) -> Markup:
     """Translate as Jinja's newstyle `_` does in an autoescaped template (the translation is markup,
     the variables are escaped, and it is always a format string), minus its context plumbing:
-    a lab's render calls `_` dozens of times, and the plumbing cost more than the rest of the call."""
+    a lab's render calls `_` dozens of times, and the plumbing cost more than the rest of the call.
+
+    Messages use %(name)s placeholders only, so escaping each value first and formatting the plain
+    string gives what Markup's own % gives, at a fraction of the cost.
+    """
     text = gettext(message)
-    if not variables and "%" not in text:
-        return Markup(text)  # the same as formatting with no variables, which is the common case
-    return Markup(text) % variables
+    if not variables:
+        return Markup(text) if "%" not in text else Markup(text) % {}
+    return Markup(text % {key: value if isinstance(value, (int, float)) else escape(value) for key, value in variables.items()})
 
 
 class HistoryLinks(NamedTuple):
