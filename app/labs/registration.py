@@ -177,30 +177,34 @@ def snapshot(module: nn.Module, alive: list) -> tuple[dict[str, list[tuple]], st
     return views, error, sum(p.numel() for _name, p in parameters)
 
 
+def _row(entry: tuple, new: bool, made: dict) -> Row:
+    """Return the Row of an entry (see _entry), made once per request for each flag."""
+    row = made.get((entry, new))
+    if row is None:
+        name, _identity, what, shape, requires_grad, persistent = entry
+        row = made[entry, new] = Row(name=name, what=what, shape=shape, requires_grad=requires_grad,
+                                     persistent=persistent, new=new)
+    return row
+
+
 def _compare(now: dict, before: dict | None, error: str | None, total: int, made: dict) -> tuple[Views, list[str]]:
     """Make the rows of every view, marking entries that are new or changed since `before`, and
     name the views that changed (an entry new, changed or gone). `made` holds the rows made so far
-    in this request, by entry and flag, so an entry that stays the same is one Row throughout."""
+    in this request, so an entry that stays the same is one Row throughout."""
     fields: dict[str, Any] = {"optimizer_error": error, "total_parameters": total, "removed": {}}
     changed = []
     for view in VIEWS:
-        old = set(before[view]) if before else None
-        rows = []
-        for entry in now[view]:
-            new = old is not None and entry not in old
-            row = made.get((entry, new))
-            if row is None:
-                name, _identity, what, shape, requires_grad, persistent = entry
-                row = made[entry, new] = Row(name=name, what=what, shape=shape, requires_grad=requires_grad,
-                                             persistent=persistent, new=new)
-            rows.append(row)
-        fields[view] = rows
-        if before:
-            new_names = {entry[0] for entry in now[view]}
-            gone = [entry[0] for entry in before[view] if entry[0] not in new_names]
-            if gone:
-                fields["removed"][view] = gone
-        if any(row.new for row in rows) or view in fields["removed"]:
+        entries = now[view]
+        if before is None or entries == before[view]:  # most views stay the same in a step
+            fields[view] = [_row(entry, False, made) for entry in entries]
+            continue
+        old = set(before[view])
+        fields[view] = [_row(entry, entry not in old, made) for entry in entries]
+        names = {entry[0] for entry in entries}
+        gone = [entry[0] for entry in before[view] if entry[0] not in names]
+        if gone:
+            fields["removed"][view] = gone
+        if gone or any(entry not in old for entry in entries):
             changed.append(view)
     return Views(**fields), changed
 
