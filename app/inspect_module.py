@@ -45,7 +45,8 @@ def buffer_rows(module: nn.Module) -> list[TensorRow]:
 def summarize(tensor: torch.Tensor) -> TensorSummary:
     """Summarise a tensor's values (std is 0 for a single element)."""
     values = tensor.detach().double().flatten()
+    low, high = values.aminmax()  # one pass instead of two, the same values
     return TensorSummary(
-        shape=list(tensor.shape), min=values.min().item(), max=values.max().item(), mean=values.mean().item(),
+        shape=list(tensor.shape), min=low.item(), max=high.item(), mean=values.mean().item(),
         std=values.std().item() if values.numel() > 1 else 0.0,
     )

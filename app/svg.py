@@ -5,7 +5,7 @@ Colours are attributes, text uses currentColor so it follows the theme, and ever
 """
 
 import base64
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Sequence
 
@@ -13,7 +13,7 @@ import torch
 import torch.nn.functional as F
 from markupsafe import Markup, escape
 
-from app.png import encode_rgb
+from app.png import encode_indexed
 
 MAX_CELLS_PER_SIDE = 64  # beyond this, cells show averages of blocks: detail a learner can still see
 WIDTH = 480
@@ -36,9 +36,23 @@ def diverging_colour(value: float, limit: float) -> str:
     return _mix(NEUTRAL, POSITIVE, t) if t >= 0 else _mix(NEUTRAL, NEGATIVE, -t)
 
 
+def grid_shape(tensor: torch.Tensor) -> tuple[int, int]:
+    """Return the rows x columns a tensor is laid out as (last dim across), before any averaging."""
+    if tensor.dim() == 0:
+        return 1, 1
+    cols = tensor.shape[-1]
+    return (tensor.numel() // cols if cols else 0), cols
+
+
+def is_block_averaged(tensor: torch.Tensor) -> bool:
+    """Tell whether as_grid averages blocks of this tensor (it is too big to show cell by cell)."""
+    rows, cols = grid_shape(tensor)
+    return rows > MAX_CELLS_PER_SIDE or cols > MAX_CELLS_PER_SIDE
+
+
 def as_grid(tensor: torch.Tensor) -> tuple[torch.Tensor, bool]:
     """Lay a tensor out as rows x columns (last dim across), averaging blocks when it is too big."""
-    values = tensor.detach().double()
+    values = tensor.detach().double()  # no copy when it is float64 already
     if values.dim() == 0:
         grid = values.reshape(1, 1)
     elif values.dim() == 1:
@@ -64,14 +78,24 @@ class HeatMap:
     """A drawn heat map and what its caption needs (templates translate the words)."""
 
     svg: Markup
-    low: float
-    high: float
     block_averages: bool  # True when cells show averages of blocks of a large tensor
+    values: torch.Tensor = field(repr=False)  # what was drawn, for low and high
+
+    @property
+    def low(self) -> float:
+        """Return the smallest value drawn (computed when asked: the pages print their own summary)."""
+        return self.values.min().item() if self.values.numel() else 0.0
+
+    @property
+    def high(self) -> float:
+        """Return the largest value drawn."""
+        return self.values.max().item() if self.values.numel() else 0.0
 
 
-def heatmap(tensor: torch.Tensor, title: str) -> HeatMap:
+def heatmap(tensor: torch.Tensor, title: str, labels: list[list[str]] | None = None) -> HeatMap:
     """Draw a tensor's values as coloured cells beside a labelled colour bar.
 
+    `labels` may pass in grid_rows(tensor), the cells' values as text, when the caller has them.
     """
     grid, pooled = as_grid(tensor)
     rows, cols = grid.shape
@@ -84,18 +108,17 @@ def heatmap(tensor: torch.Tensor, title: str) -> HeatMap:
         f'<svg x="0" y="0" width="{width:.1f}" height="{rows * cell:.1f}" viewBox="0 0 {cols} {rows}" preserveAspectRatio="none">'
     ]
     if rows * cols <= 144:  # small enough to give every cell its own tooltip
-        for r, row in enumerate(grid.tolist()):
-            for c, value in enumerate(row):
-                parts.append(
-                    f'<rect x="{c}" y="{r}" width="1" height="1" fill="{_level_colour(value, limit)}">'
-                    f"<title>[{r}, {c}] = {_fmt(value)}</title></rect>"
-                )
+        colours, values = _colours(), grid.flatten().tolist()
+        texts = [text for row in labels for text in row] if labels is not None else [_fmt(value) for value in values]
+        parts += [
+            f"{head}{colours[(round(value / limit * LEVELS) if limit > 0 else 0) + LEVELS]}{middle}{text}</title></rect>"
+            for (head, middle), value, text in zip(_cells(rows, cols), values, texts)
+        ]
     else:
         # Larger maps are one pixel per cell, scaled up without smoothing: drawing thousands of
         # <rect>s cost milliseconds per request and tens of kilobytes of page.
         levels = torch.zeros_like(grid, dtype=torch.int64) if limit <= 0 else (grid / limit * LEVELS).round().long()
-        pixels = _palette()[levels + LEVELS]
-        image = base64.b64encode(encode_rgb(pixels)).decode("ascii")
+        image = base64.b64encode(encode_indexed((levels + LEVELS).to(torch.uint8), _palette_bytes())).decode("ascii")
         parts.append(
             f'<image x="0" y="0" width="{cols}" height="{rows}" preserveAspectRatio="none" '
             f'image-rendering="pixelated" href="data:image/png;base64,{image}"/>'
@@ -106,24 +129,42 @@ def heatmap(tensor: torch.Tensor, title: str) -> HeatMap:
     )
     # Colour bar: its ends are +-max|value|, so zero is always the neutral middle.
     bar_x = width + 8
-    step = height / (LEVELS * 2 + 1)
-    for i in range(LEVELS * 2 + 1):
-        parts.append(f'<rect x="{bar_x:.1f}" y="{i * step:.1f}" width="10" height="{step + 0.5:.1f}" fill="{_colour_of_level(LEVELS - i)}"/>')
+    parts.append(_colour_bar(bar_x, height))
     parts.append(
         f'<g font-size="10" fill="currentColor" font-family="monospace">'
         f'<text x="{bar_x + 14:.1f}" y="9">{escape(_fmt(limit))}</text>'
         f'<text x="{bar_x + 14:.1f}" y="{height / 2 + 3:.1f}">0</text>'
         f'<text x="{bar_x + 14:.1f}" y="{height - 2:.1f}">{escape(_fmt(-limit))}</text></g></svg>'
     )
-    flat = tensor.detach().double().flatten()
-    low, high = (flat.min().item(), flat.max().item()) if flat.numel() else (0.0, 0.0)
-    return HeatMap(Markup("".join(parts)), low, high, pooled)
+    # min and max are exact in any float dtype: only other dtypes need the float64 copy.
+    values = tensor.detach() if tensor.is_floating_point() else tensor.detach().double()
+    return HeatMap(Markup("".join(parts)), pooled, values)
 
 
-def _level_colour(value: float, limit: float) -> str:
-    if limit <= 0:
-        return _colour_of_level(0)
-    return _colour_of_level(round(value / limit * LEVELS))
+@lru_cache(maxsize=256)
+def _cells(rows: int, cols: int) -> tuple[tuple[str, str], ...]:
+    """Return each cell's markup around its colour and its value, row by row (the same for every map
+    of this size): <rect x="c" y="r" ... fill="COLOUR"><title>[r, c] = VALUE</title></rect>."""
+    return tuple(
+        (f'<rect x="{c}" y="{r}" width="1" height="1" fill="', f'"><title>[{r}, {c}] = ')
+        for r in range(rows) for c in range(cols)
+    )
+
+
+@lru_cache(maxsize=256)
+def _colour_bar(x: float, height: float) -> str:
+    """Draw the colour bar's steps, most positive on top (the same for every map of this size)."""
+    step = height / (LEVELS * 2 + 1)
+    return "".join(
+        f'<rect x="{x:.1f}" y="{i * step:.1f}" width="10" height="{step + 0.5:.1f}" fill="{_colour_of_level(LEVELS - i)}"/>'
+        for i in range(LEVELS * 2 + 1)
+    )
+
+
+@lru_cache(maxsize=1)
+def _colours() -> tuple[str, ...]:
+    """Return the 2 * LEVELS + 1 colours as #rrggbb, most negative first (index = level + LEVELS)."""
+    return tuple(_colour_of_level(level) for level in range(-LEVELS, LEVELS + 1))
 
 
 @lru_cache(maxsize=1)
@@ -131,6 +172,12 @@ def _palette() -> torch.Tensor:
     """Return the 2 * LEVELS + 1 colours as a (levels, 3) uint8 tensor, most negative first."""
     colours = [_colour_of_level(level) for level in range(-LEVELS, LEVELS + 1)]
     return torch.tensor([[int(c[i:i + 2], 16) for i in (1, 3, 5)] for c in colours], dtype=torch.uint8)
+
+
+@lru_cache(maxsize=1)
+def _palette_bytes() -> bytes:
+    """Return the same colours as a PNG palette (PLTE) expects: RGB bytes, most negative first."""
+    return _palette().numpy().tobytes()
 
 
 @lru_cache(maxsize=LEVELS * 2 + 1)
@@ -208,8 +255,9 @@ def histogram(tensor: torch.Tensor, title: str, bins: int = 20, width: int = 360
 
 def grid_rows(tensor: torch.Tensor, limit: int = 12) -> list[list[str]] | None:
     """Return a small tensor's values as rows of text for a table alternative (None when too big)."""
-    grid, pooled = as_grid(tensor)
-    if pooled or grid.shape[0] > limit or grid.shape[1] > limit:
+    rows, cols = grid_shape(tensor)
+    if rows > limit or cols > limit:  # also true of every tensor as_grid would average
         return None
+    grid, _pooled = as_grid(tensor)
     return [[_fmt(v) for v in row] for row in grid.tolist()]
 

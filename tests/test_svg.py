@@ -7,19 +7,36 @@ import zlib
 
 import torch
 
-from app.svg import LEVELS, MAX_CELLS_PER_SIDE, _colour_of_level, as_grid, heatmap, histogram, line_chart
+from app.png import encode_indexed, encode_rgb
+from app.svg import LEVELS, MAX_CELLS_PER_SIDE, _colour_of_level, _palette, as_grid, heatmap, histogram, line_chart
+
+
+def chunks(data: bytes) -> dict[bytes, bytes]:
+    """Split a PNG into its chunks by type, checking each chunk's CRC."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    found, position = {}, 8
+    while position < len(data):
+        length, kind = struct.unpack(">I4s", data[position:position + 8])
+        body = data[position + 8:position + 8 + length]
+        assert struct.unpack(">I", data[position + 8 + length:position + 12 + length])[0] == zlib.crc32(kind + body)
+        found[kind] = body
+        position += 12 + length
+    return found
 
 
 def decode_png(data: bytes) -> torch.Tensor:
-    """Decode the 8-bit RGB, filter-0 PNGs app.png writes, back into a (height, width, 3) tensor."""
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    width, height = struct.unpack(">II", data[16:24])
-    idat = data.index(b"IDAT")
-    length = struct.unpack(">I", data[idat - 4:idat])[0]
-    rows = torch.frombuffer(bytearray(zlib.decompress(data[idat + 4:idat + 4 + length])), dtype=torch.uint8)
-    rows = rows.reshape(height, 1 + width * 3)
+    """Decode the 8-bit RGB or palette, filter-0 PNGs app.png writes into a (height, width, 3) tensor."""
+    parts = chunks(data)
+    width, height, depth, colour_type = struct.unpack(">IIBB", parts[b"IHDR"][:10])
+    assert depth == 8 and colour_type in (2, 3) and list(parts)[-1] == b"IEND"
+    channels = 3 if colour_type == 2 else 1
+    rows = torch.frombuffer(bytearray(zlib.decompress(parts[b"IDAT"])), dtype=torch.uint8)
+    rows = rows.reshape(height, 1 + width * channels)
     assert torch.all(rows[:, 0] == 0)
-    return rows[:, 1:].reshape(height, width, 3)
+    if colour_type == 2:
+        return rows[:, 1:].reshape(height, width, 3)
+    palette = torch.frombuffer(bytearray(parts[b"PLTE"]), dtype=torch.uint8).reshape(-1, 3)
+    return palette[rows[:, 1:].long()]
 
 
 def expected_colour(value: float, limit: float) -> str:
@@ -49,6 +66,14 @@ def test_large_maps_are_block_averages_drawn_pixel_for_cell():
     for r, c in [(0, 0), (5, 17), (63, 63), (31, 2)]:
         colour = "#%02x%02x%02x" % tuple(pixels[r, c].tolist())
         assert colour == expected_colour(grid[r, c].item(), limit)
+
+
+def test_png_encoders_give_the_same_picture():
+    torch.manual_seed(0)
+    indices = torch.randint(0, 2 * LEVELS + 1, (7, 5), dtype=torch.uint8)
+    palette = _palette()
+    indexed = decode_png(encode_indexed(indices, palette.numpy().tobytes()))
+    assert torch.equal(indexed, palette[indices.long()]) and torch.equal(decode_png(encode_rgb(palette[indices.long()])), indexed)
 
 
 def test_zero_tensor_is_all_neutral():

@@ -32,9 +32,10 @@ class LabState:
 
 def evaluate(lab: Lab, raw: dict[str, Any]) -> LabState:
     """Validate raw inputs (query string or JSON) and run the lab, or report what was wrong."""
-    values = {**lab.params().model_dump(mode="json"), **raw}
     try:
         params = lab.params.model_validate(raw)
     except ValidationError as exc:
+        # The form shows what was sent, over the defaults (only needed here: valid inputs show themselves).
+        values = {**lab.params().model_dump(mode="json"), **raw}
         return LabState(lab, values, errors=field_errors(exc))
     return LabState(lab, params.model_dump(mode="json"), result=lab.run(params))

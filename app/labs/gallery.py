@@ -15,7 +15,7 @@ from app.i18n import N_
 from app.inspect_module import TensorRow, TensorSummary, buffer_rows, parameter_rows, summarize
 from app.labs.base import Lab
 from app.labs.zoo import MODELS, build, example_input
-from app.svg import as_grid, grid_rows, heatmap
+from app.svg import grid_rows, heatmap, is_block_averaged
 
 ModelId = Literal["linear_bias", "matmul3", "sge", "vit_tokens", "lstm"]
 assert set(ModelId.__args__) == set(MODELS), "ModelId must list exactly the zoo's models"
@@ -69,10 +69,12 @@ def report(model_id: str, hyper: BaseModel, draw: bool = True) -> Report:
         output = module(sample)
     pictures = []
     for row, (name, parameter) in zip(parameter_rows(module), module.named_parameters()):
-        drawn = heatmap(parameter, name) if draw else None
+        values = parameter.detach().double()  # one float64 copy serves the summary, the table and the picture
+        table = grid_rows(values)
+        drawn = heatmap(values, name, labels=table) if draw else None
         pictures.append(ParameterPicture(
-            row=row, summary=summarize(parameter), values=grid_rows(parameter),
-            block_averages=drawn.block_averages if drawn else as_grid(parameter)[1],
+            row=row, summary=summarize(values), values=table,
+            block_averages=drawn.block_averages if drawn else is_block_averaged(values),
             heatmap_svg=str(drawn.svg) if drawn else "",
         ))
     return Report(

@@ -16,7 +16,7 @@ from app.svg import grid_rows, heatmap, line_chart
 class Picture(BaseModel):
     """One tensor drawn as a heat map, with its values as text rows for the table alternative."""
 
-    svg: str = Field("", description="The heat map (empty when the tensor holds inf or NaN).")
+    svg: str = Field("", description="The heat map (empty when the tensor holds inf or NaN, or is shown as a table only).")
     rows: list[list[str]] | None = Field(None, description="Values as text, or None when too big for a table.")
 
 
@@ -29,19 +29,26 @@ class TensorPictures(BaseModel):
     delta: Picture | None = None
 
 
-def draw(values: list | float, title: str) -> Picture:
-    """Draw one tensor (given as tensor.tolist()) and keep its values for a table."""
-    tensor = torch.tensor(values, dtype=torch.float64)
+def draw(values: torch.Tensor, title: str) -> Picture:
+    """Draw one tensor and keep its values for a table."""
+    tensor = values.detach().double()
     finite = bool(torch.isfinite(tensor).all())
-    return Picture(svg=str(heatmap(tensor, title).svg) if finite else "", rows=grid_rows(tensor))
+    rows = grid_rows(tensor)
+    return Picture(svg=str(heatmap(tensor, title, labels=rows).svg) if finite else "", rows=rows)
 
 
-def draw_tensor(name: str, value: list, grad: list | None, before: list | None, delta: list | None) -> TensorPictures:
-    """Draw every view of one tensor that the page shows after an action."""
+def table(values: torch.Tensor) -> Picture:
+    """Keep one tensor's values for a table only (the page draws no picture of it)."""
+    return Picture(rows=grid_rows(values.detach().double()))
+
+
+def draw_tensor(name: str, value: torch.Tensor, grad: torch.Tensor | None, before: torch.Tensor | None,
+                delta: torch.Tensor | None) -> TensorPictures:
+    """Draw every view of one tensor that the page shows after an action (values, grad, a step's change)."""
     return TensorPictures(
         value=draw(value, _("%(name)s: values") % {"name": name}),
         grad=None if grad is None else draw(grad, _("%(name)s.grad") % {"name": name}),
-        before=None if before is None else draw(before, _("%(name)s before the step") % {"name": name}),
+        before=None if before is None else table(before),  # the page shows the values before a step as a table
         delta=None if delta is None else draw(delta, _("%(name)s: change made by the step") % {"name": name}),
     )
 

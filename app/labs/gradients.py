@@ -250,6 +250,15 @@ def _states(snapshots: list[Snapshot], previous: list[Snapshot] | None) -> list[
     return rows
 
 
+def _draw(states: list[TensorState], snapshots: list[Snapshot], previous: list[Snapshot] | None) -> None:
+    """Draw the pictures of the state the page shows in full, from the same tensors as its numbers."""
+    earlier = {s.name: s for s in previous} if previous is not None else {}
+    for state, s in zip(states, snapshots):
+        before = earlier.get(s.name)
+        state.pictures = draw_tensor(s.name, s.value, s.grad, None if before is None else before.value,
+                                     None if before is None else s.value - before.value)
+
+
 def run(params: Params) -> Result:
     """Rebuild the seeded model and replay the history, recording the state after every action."""
     actions = check_history(params.a, params.model, FormDefaults(params.opt, params.lr))
@@ -257,20 +266,21 @@ def run(params: Params) -> Result:
     snapshot = replay.snapshot()
     steps = [StepRecord(index=0, action="start", code=replay.setup_code, notes=[],
                         tensors=_states(snapshot, None), optimizer=None)]
+    shown, compared = snapshot, None  # the last state and what its step compared it with
     losses: list[float] = []
     for index, action in enumerate(actions, start=1):
         code, facts = replay.apply(action)
         after = replay.snapshot()
         if facts.loss is not None:
             losses.append(facts.loss)
+        shown, compared = after, snapshot if action.kind == "step" else None
         steps.append(StepRecord(
             index=index, action=action.text, code=code, loss=facts.loss, error=facts.error,
-            notes=explain(facts, snapshot, after), tensors=_states(after, snapshot if action.kind == "step" else None),
+            notes=explain(facts, snapshot, after), tensors=_states(shown, compared),
             optimizer=replay.optimizer_state(),
         ))
         snapshot = after
-    for tensor in steps[-1].tensors:  # only the state the page shows in full is drawn
-        tensor.pictures = draw_tensor(tensor.name, tensor.value, tensor.grad, tensor.before, tensor.delta)
+    _draw(steps[-1].tensors, shown, compared)  # only the state the page shows in full is drawn
     return Result(model=params.model, history=[action.text for action in actions], steps=steps, losses=losses,
                   loss_svg=draw_losses(losses))
 

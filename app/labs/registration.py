@@ -86,6 +86,9 @@ class Params(BaseModel):
 class Row(BaseModel):
     """One entry of a view, e.g. a name in named_parameters() with its shape."""
 
+    # Frozen: one request's views share a Row wherever the same entry shows up the same way.
+    model_config = ConfigDict(frozen=True)
+
     name: str
     what: str = Field(description="Type of the value: Parameter, Tensor, None, Linear, list of 2 Parameter...")
     shape: list[int] | None = None
@@ -116,6 +119,10 @@ class StepResult(BaseModel):
     existed: bool = Field(description="hasattr(m, name) before the step: add/set on it reassigns.")
     error: str | None = Field(None, description="The exception torch raised, verbatim; the module stays as torch left it.")
     views: Views
+    changed: list[str] = Field(
+        default_factory=list,
+        description="The views this step changed (an entry new, changed or gone), in the order of `views`.",
+    )
 
 
 class Result(BaseModel):
@@ -125,58 +132,81 @@ class Result(BaseModel):
     code: str = Field(description="The Python class the steps amount to.")
 
 
-def _describe(value: Any) -> tuple[str, list[int] | None, bool | None]:
+def _describe(value: Any) -> tuple[str, tuple[int, ...] | None, bool | None]:
     if isinstance(value, torch.Tensor):
-        return type(value).__name__, list(value.shape), value.requires_grad
+        return type(value).__name__, tuple(value.shape), value.requires_grad
     if isinstance(value, (list, tuple)):
         kinds = sorted({type(item).__name__ for item in value}) or ["item"]
         return f"{type(value).__name__}[{'|'.join(kinds)}] × {len(value)}", None, None
     return type(value).__name__ if value is not None else "None", None, None
 
 
-def _row(name: str, value: Any, **extra: Any) -> tuple[Row, tuple]:
+def _entry(name: str, value: Any, persistent: bool | None = None) -> tuple:
+    """Describe one entry of a view; the tuple (name, identity and description) spots changes."""
     what, shape, requires_grad = _describe(value)
-    row = Row(name=name, what=what, shape=shape, requires_grad=requires_grad, **extra)
-    return row, (name, id(value), what, tuple(shape or ()), requires_grad, extra.get("persistent"))
+    return name, id(value), what, shape, requires_grad, persistent
 
 
-def snapshot(module: nn.Module, alive: list) -> tuple[dict[str, list[tuple[Row, tuple]]], str | None, int]:
-    """Read every view from torch; each row comes with an identity used to spot changes."""
-    alive.extend(module.__dict__.get("_parameters", {}).values())  # keep objects alive so id() stays unique
-    alive.extend(module.state_dict(keep_vars=True).values())
-    names = {id(p): name for name, p in module.named_parameters()}
+def snapshot(module: nn.Module, alive: list) -> tuple[dict[str, list[tuple]], str | None, int]:
+    """Read every view from torch as entries (see _entry), plus the optimizer's refusal and the total."""
+    parameters = list(module.named_parameters())
+    state = module.state_dict(keep_vars=True)
+    plain = [(name, value) for name, value in module.__dict__.items() if name not in MODULE_INTERNALS]
+    # Keep every object alive until the request ends, so an id() is never reused for another one.
+    alive.extend(module.__dict__.get("_parameters", {}).values())
+    alive.extend(state.values())
+    alive.extend(value for _name, value in plain)
+    names = {id(p): name for name, p in parameters}
     non_persistent = {f"{prefix}{'.' if prefix else ''}{name}" for prefix, sub in module.named_modules()
                       for name in sub._non_persistent_buffers_set}
     views = {
-        "parameters_dict": [_row(name, value) for name, value in module._parameters.items()],
-        "named_parameters": [_row(name, value) for name, value in module.named_parameters()],
-        "buffers": [_row(name, value, persistent=name not in non_persistent) for name, value in module.named_buffers()],
-        "state_dict": [_row(name, value) for name, value in module.state_dict(keep_vars=True).items()],
-        "modules": [_row(name, value) for name, value in module._modules.items()],
-        "plain_attributes": [_row(name, value) for name, value in module.__dict__.items() if name not in MODULE_INTERNALS],
+        "parameters_dict": [_entry(name, value) for name, value in module._parameters.items()],
+        "named_parameters": [_entry(name, value) for name, value in parameters],
+        "buffers": [_entry(name, value, name not in non_persistent) for name, value in module.named_buffers()],
+        "state_dict": [_entry(name, value) for name, value in state.items()],
+        "modules": [_entry(name, value) for name, value in module._modules.items()],
+        "plain_attributes": [_entry(name, value) for name, value in plain],
     }
-    alive.extend(value for name, value in module.__dict__.items() if name not in MODULE_INTERNALS)
     error = None
     try:
         optimizer = torch.optim.SGD(module.parameters(), lr=0.1)
-        views["optimizer"] = [_row(names[id(p)], p) for p in optimizer.param_groups[0]["params"]]
+        views["optimizer"] = [_entry(names[id(p)], p) for p in optimizer.param_groups[0]["params"]]
     except ValueError as exc:  # an empty parameter list is refused: a real answer, shown verbatim
         error = f"{type(exc).__name__}: {exc}"
         views["optimizer"] = []
-    return views, error, sum(p.numel() for p in module.parameters())
+    return views, error, sum(p.numel() for _name, p in parameters)
 
 
-def _compare(now: dict, before: dict | None, error: str | None, total: int) -> Views:
+def _row(entry: tuple, new: bool, made: dict) -> Row:
+    """Return the Row of an entry (see _entry), made once per request for each flag."""
+    row = made.get((entry, new))
+    if row is None:
+        name, _identity, what, shape, requires_grad, persistent = entry
+        row = made[entry, new] = Row(name=name, what=what, shape=shape, requires_grad=requires_grad,
+                                     persistent=persistent, new=new)
+    return row
+
+
+def _compare(now: dict, before: dict | None, error: str | None, total: int, made: dict) -> tuple[Views, list[str]]:
+    """Make the rows of every view, marking entries that are new or changed since `before`, and
+    name the views that changed (an entry new, changed or gone). `made` holds the rows made so far
+    in this request, so an entry that stays the same is one Row throughout."""
     fields: dict[str, Any] = {"optimizer_error": error, "total_parameters": total, "removed": {}}
+    changed = []
     for view in VIEWS:
-        old_ids = {ident for _, ident in before[view]} if before else set()
-        old_names = [row.name for row, _ in before[view]] if before else []
-        new_names = {row.name for row, _ in now[view]}
-        fields[view] = [row.model_copy(update={"new": before is not None and ident not in old_ids}) for row, ident in now[view]]
-        gone = [name for name in old_names if name not in new_names]
+        entries = now[view]
+        if before is None or entries == before[view]:  # most views stay the same in a step
+            fields[view] = [_row(entry, False, made) for entry in entries]
+            continue
+        old = set(before[view])
+        fields[view] = [_row(entry, entry not in old, made) for entry in entries]
+        names = {entry[0] for entry in entries}
+        gone = [entry[0] for entry in before[view] if entry[0] not in names]
         if gone:
             fields["removed"][view] = gone
-    return Views(**fields)
+        if gone or any(entry not in old for entry in entries):
+            changed.append(view)
+    return Views(**fields), changed
 
 
 def code_for(steps: list[Step], errors: list[str | None], seed: int) -> str:
@@ -196,11 +226,12 @@ def code_for(steps: list[Step], errors: list[str | None], seed: int) -> str:
 def run(params: Params) -> Result:
     """Replay the steps on a fresh nn.Module, reading every view after each one."""
     seed_cpu(params.seed)
-    module, alive = nn.Module(), []
+    steps = params.steps
+    module, alive, made = nn.Module(), [], {}
     current, error, total = snapshot(module, alive)
-    initial = _compare(current, None, error, total)
+    initial, _unchanged = _compare(current, None, error, total, made)
     outcomes, errors = [], []
-    for number, step in enumerate(params.steps, start=1):
+    for number, step in enumerate(steps, start=1):
         existed = hasattr(module, step.name)
         failure = None
         try:
@@ -208,12 +239,12 @@ def run(params: Params) -> Result:
         except (TypeError, KeyError, AttributeError, ValueError) as exc:  # torch's refusal is the lesson
             failure = f"{type(exc).__name__}: {exc}"
         now, error, total = snapshot(module, alive)
-        views = _compare(now, current, error, total)
+        views, changed = _compare(now, current, error, total, made)
         outcomes.append(StepResult(number=number, step=step.text, statement=step.statement(), existed=existed,
-                                   error=failure, views=views))
+                                   error=failure, views=views, changed=changed))
         errors.append(failure)
         current = now
-    return Result(seed=params.seed, initial=initial, steps=outcomes, code=code_for(params.steps, errors, params.seed))
+    return Result(seed=params.seed, initial=initial, steps=outcomes, code=code_for(steps, errors, params.seed))
 
 
 LAB = Lab(

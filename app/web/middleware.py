@@ -36,7 +36,9 @@ def choose_locale(scope: dict, default: str) -> tuple[str, str | None]:
     An unknown ?lang= value falls back here and is rejected with a 400 by the routes, so the
     error page itself can still be rendered in a language the learner reads.
     """
-    requested = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("lang", [None])[-1]
+    query = scope.get("query_string", b"")
+    # Most requests have no lang= at all: skip parsing when no key could decode to "lang".
+    requested = parse_qs(query.decode("latin-1")).get("lang", [None])[-1] if b"lang" in query or b"%" in query else None
     if requested in LOCALES:
         return requested, requested
     cookie = _cookie(scope.get("headers", []), LOCALE_COOKIE)

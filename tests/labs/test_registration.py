@@ -145,6 +145,23 @@ def test_changes_are_marked_and_removals_listed():
     assert third.removed == {"parameters_dict": ["w"], "named_parameters": ["w"], "state_dict": ["w"], "optimizer": ["w"]}
 
 
+def test_each_step_names_the_views_it_changed():
+    result = lab("add:w:param:3", "add:t:tensor:2", "set:w:tensor:3", "add:b:buffer_np:2", "del:w")
+    assert [step.changed for step in result.steps] == [
+        ["parameters_dict", "named_parameters", "state_dict", "optimizer"],  # and the optimizer no longer refuses
+        ["plain_attributes"],
+        [],  # torch refused the TypeError step: nothing changed
+        ["buffers"],  # non-persistent, so state_dict is unchanged
+        ["parameters_dict", "named_parameters", "state_dict", "optimizer"],
+    ]
+    for step in result.steps:  # the same rule as the rows' flags and the removed lists
+        views = step.views
+        expected = [view for view in ("parameters_dict", "named_parameters", "buffers", "state_dict", "modules",
+                                      "plain_attributes", "optimizer")
+                    if any(row.new for row in getattr(views, view)) or view in views.removed]
+        assert step.changed == expected
+
+
 def test_the_code_view_builds_the_same_module():
     steps = ("add:w:param:3,4", "add:t:tensor_grad:3", "add:b:buffer_np:2", "add:lin:linear:4,2",
              "add:ps:list:2,3", "add:pl:paramlist:2,3", "set:w:tensor:3", "add:r:buffer:2", "del:t")

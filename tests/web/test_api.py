@@ -25,6 +25,17 @@ def test_lab_runs_as_json(client):
     assert client.post("/api/labs/tensor_or_parameter", json={}).status_code == 200
 
 
+def test_registration_json_names_the_views_each_step_changed(client):
+    body = client.post("/api/labs/registration", json={"step": ["add:w:param:3", "add:t:tensor:2", "del:w"]}).json()
+    assert [step["changed"] for step in body["steps"]] == [
+        ["parameters_dict", "named_parameters", "state_dict", "optimizer"], ["plain_attributes"],
+        ["parameters_dict", "named_parameters", "state_dict", "optimizer"],
+    ]
+    assert body["steps"][2]["views"]["removed"]["named_parameters"] == ["w"]
+    schema = client.get("/openapi.json").json()["components"]["schemas"]
+    assert "changed" in next(s for name, s in schema.items() if name.startswith("StepResult"))["properties"]
+
+
 def test_every_lab_is_in_openapi(client):
     schema = client.get("/openapi.json").json()
     for lab_id in LABS:

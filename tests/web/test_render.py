@@ -1,0 +1,39 @@
+"""The rendering helpers give exactly what the templates used to compute for themselves."""
+
+import pytest
+from jinja2 import Environment
+from markupsafe import Markup
+
+from app.i18n import current_locale, gettext, ngettext
+from app.web.render import history_links, shape_text, template_gettext, templates
+
+
+def naive_query(base: str, key: str, items: list[str]) -> str:
+    """Build a query the way the templates did: Jinja's urlencode filter on each item."""
+    quote = Environment().filters["urlencode"]
+    return base + "".join(f"&{key}={quote(item)}" for item in items)
+
+
+@pytest.mark.parametrize("items", [[], ["a"], ["add:w:param:3,4", "del:w", "x y/z", "步"], [f"s{i}" for i in range(20)]])
+def test_history_links_are_every_prefix_and_every_leave_one_out(items):
+    links = history_links("?lab=x&seed=1", "step", items)
+    assert links.upto == [naive_query("?lab=x&seed=1", "step", items[:k]) for k in range(len(items) + 1)]
+    assert links.without == [naive_query("?lab=x&seed=1", "step", items[:i] + items[i + 1:]) for i in range(len(items))]
+
+
+def test_shapes_read_as_python_tuples():
+    assert [shape_text(shape) for shape in ([], [4], [3, 4], (2, 1, 3))] == ["()", "(4,)", "(3, 4)", "(2, 1, 3)"]
+
+
+@pytest.mark.parametrize("locale", ["en", "zh-CN"])
+def test_template_gettext_matches_jinjas_newstyle_gettext(locale):
+    reference = Environment(extensions=["jinja2.ext.i18n"], autoescape=True)
+    reference.install_gettext_callables(gettext, ngettext, newstyle=True)
+    token = current_locale.set(locale)
+    try:
+        for source in ['{{ _("Run") }}', '{{ _("Remove step %(number)s", number=3) }}',
+                       '{{ _("Lab: %(title)s", title="<b>&") }}', '{{ _("100%% sure") }}', '{{ _("no <b>markup</b> here") }}']:
+            assert templates.from_string(source).render() == reference.from_string(source).render()
+        assert isinstance(template_gettext("Run"), Markup)
+    finally:
+        current_locale.reset(token)
