@@ -16,11 +16,13 @@ def _warm_up(freeze: bool) -> None:
     # forward initialises its kernels (a few hundred milliseconds).
     import torch._dynamo  # noqa: F401
 
-    model = nn.Linear(4, 2)
+    # No random numbers here: this runs while requests are served, and a lab seeds torch's global
+    # generator and draws from it; a draw from this thread in between would change its values.
+    model = nn.Linear(4, 2, device="meta").to_empty(device="cpu")  # initialised without drawing
     optimizer = torch.optim.Adam(model.parameters())
-    model(torch.randn(3, 4)).pow(2).mean().backward()
+    model(torch.ones(3, 4)).pow(2).mean().backward()
     optimizer.step()
-    nn.LSTM(8, 4)(torch.randn(2, 1, 8))
+    nn.LSTM(8, 4, device="meta").to_empty(device="cpu")(torch.ones(2, 1, 8))
     if freeze:
         # The ~300,000 objects of torch's modules live as long as the process; a full collection
         # walking them takes ~200 ms, which learners saw as a stall every few thousand requests.
