@@ -17,7 +17,7 @@ import urllib.request
 
 import torch
 
-from benchmarks import alternatives, code_cells
+from benchmarks import alternatives, code_cells, in_process
 from benchmarks.learners import simulate
 from benchmarks.report import write_report
 from benchmarks.scenarios import LAB_SCENARIOS, PAGE_SCENARIOS
@@ -54,8 +54,10 @@ def tuning(seconds: float) -> list[dict]:
     """Measure each knob's before/after on one scenario, 1 worker; the default is what won."""
     lesson_1, registration = LAB_SCENARIOS[0], LAB_SCENARIOS[1]
     variants = [  # label, scenario, connections, how the server starts
-        ("HTTP stack: h11 + asyncio loop", lesson_1, 10, {"command": UVICORN + ["--http", "h11", "--loop", "asyncio"]}),
-        ("HTTP stack: httptools + uvloop (default)", lesson_1, 10, {}),
+        ("event loop: uvloop (the default before)", registration, 50, {"command": UVICORN + ["--loop", "uvloop", "--http", "httptools"]}),
+        ("event loop: asyncio (default)", registration, 50, {}),
+        ("HTTP parser: h11", lesson_1, 10, {"command": UVICORN + ["--http", "h11", "--loop", "asyncio"]}),
+        ("HTTP parser: httptools (default)", lesson_1, 10, {}),
         ("torch threads: 2", lesson_1, 10, {"torch_threads": 2}),
         ("torch threads: 1 (default)", lesson_1, 10, {}),
         ("access log on", lesson_1, 10, {"extra_env": {"PLAB_ACCESS_LOG": "true", "PLAB_LOG_LEVEL": "info"}}),
@@ -129,6 +131,7 @@ def main() -> None:
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "torch": torch.__version__,
                     "platform": platform.platform(), "date": time.strftime("%Y-%m-%d")},
         "startup": startup(),
+        "in_process_ms": in_process.measure(100 if args.quick else 300),
         "lab_requests": lab_load(seconds),
         "tuning": tuning(seconds),
         "pages": pages(seconds),

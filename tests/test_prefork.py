@@ -69,3 +69,12 @@ def test_forked_workers_serve_are_restarted_and_stop_together():
         if server.poll() is None:
             server.kill()
             server.wait()
+
+
+def test_the_server_uses_asyncios_fair_loop_and_the_c_http_parser():
+    """uvloop let some connections wait over a second under load (docs/benchmarks.md, tuning)."""
+    from app.__main__ import server_config
+    from app.settings import Settings
+
+    config = server_config(Settings())
+    assert (config.loop, config.http) == ("asyncio", "httptools")

@@ -1,0 +1,70 @@
+"""Measure what one lab request costs the app itself: the ASGI app called in this process, no HTTP
+server, no socket, no load generator. The difference to a wrk figure is uvicorn's and wrk's share.
+
+python -m benchmarks.in_process   (prints milliseconds per request for each scenario)
+"""
+
+import asyncio
+import statistics
+import time
+
+from benchmarks.scenarios import LAB_SCENARIOS, Scenario
+
+ROUNDS = 5  # the median round is reported: one slow round (another process woke up) does not count
+
+
+def _scope(scenario: Scenario) -> dict:
+    path, _, query = scenario.path.partition("?")
+    headers = [(b"host", b"127.0.0.1"), (b"accept-encoding", b"gzip")]
+    if scenario.htmx:
+        headers.append((b"hx-request", b"true"))
+    return {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+            "path": path, "raw_path": path.encode(), "query_string": query.encode(), "root_path": "",
+            "headers": headers, "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80)}
+
+
+async def _request(app, scope: dict) -> None:
+    messages = []
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        messages.append(message)
+
+    await app(dict(scope), receive, send)
+    if messages[0]["status"] != 200:
+        raise RuntimeError(f"{scope['path']} answered {messages[0]['status']}")
+
+
+async def _measure(app, requests: int) -> dict[str, float]:
+    figures = {}
+    for scenario in LAB_SCENARIOS:
+        scope = _scope(scenario)
+        for _ in range(requests // 5):  # warm: first-use costs are not what a classroom server pays
+            await _request(app, scope)
+        rounds = []
+        for _ in range(ROUNDS):
+            started = time.perf_counter()
+            for _ in range(requests):
+                await _request(app, scope)
+            rounds.append((time.perf_counter() - started) * 1000 / requests)
+        figures[scenario.name] = round(statistics.median(rounds), 3)
+    return figures
+
+
+def measure(requests: int = 300) -> dict[str, float]:
+    """Return the median milliseconds per request of each lab scenario, sandbox off, one torch thread."""
+    import torch
+
+    from app.main import create_app
+    from app.settings import Settings
+
+    torch.set_num_threads(1)
+    # Code cells are not part of a lab request; the sandbox stays off (it only starts in a lifespan anyway).
+    return asyncio.run(_measure(create_app(Settings(cells_enabled=False)), requests))
+
+
+if __name__ == "__main__":
+    for name, ms in measure().items():
+        print(f"{ms:8.3f} ms  {name}")
