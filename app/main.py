@@ -44,7 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     course = load_course(settings.lessons_dir)
     app.state.probes, app.state.exercises, app.state.lessons = course.probes, course.exercises, course.lessons
     if settings.gzip:
-        app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
+        app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=settings.gzip_level)
     app.add_middleware(LocaleAndSecurityMiddleware, default_locale=settings.default_locale)
     errors.install(app)
     app.include_router(api.router)

@@ -63,7 +63,9 @@ def tuning(seconds: float) -> list[dict]:
         ("access log on", lesson_1, 10, {"extra_env": {"PLAB_ACCESS_LOG": "true", "PLAB_LOG_LEVEL": "info"}}),
         ("access log off (default)", lesson_1, 10, {}),
         ("gzip off", lesson_1, 10, {"extra_env": {"PLAB_GZIP": "false"}}),
-        ("gzip on (default)", lesson_1, 10, {}),
+        ("gzip on, level 1 (default)", lesson_1, 10, {}),
+        ("gzip level 5 (the default before)", registration, 10, {"extra_env": {"PLAB_GZIP_LEVEL": "5"}}),
+        ("gzip level 1 (default)", registration, 10, {}),
         ("full garbage collections walk torch's objects", registration, 1, {"extra_env": {"PLAB_GC_FREEZE": "false"}}),
         ("gc.freeze() after warm-up (default)", registration, 1, {}),
     ]
