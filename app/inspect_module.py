@@ -42,10 +42,16 @@ def buffer_rows(module: nn.Module) -> list[TensorRow]:
     return [tensor_row(name, buffer) for name, buffer in module.named_buffers()]
 
 
-def summarize(tensor: torch.Tensor) -> TensorSummary:
-    """Summarise a tensor's values (std is 0 for a single element)."""
-    values = tensor.detach().double().flatten()
-    low, high = values.aminmax()  # one pass instead of two, the same values
+def summarize(tensor: torch.Tensor, float64_values: torch.Tensor | None = None) -> TensorSummary:
+    """Summarise a tensor's values (std is 0 for a single element).
+
+    `float64_values` may pass in the same values already converted to float64, when the caller has them.
+    """
+    tensor = tensor.detach()
+    values = (tensor.double() if float64_values is None else float64_values).flatten()
+    # min and max are exact in any float dtype, so they are read from the original: for float32
+    # that is half the bytes of the float64 copy. Mean and std need float64 sums.
+    low, high = (tensor if tensor.is_floating_point() else values).aminmax()
     return TensorSummary(
         shape=list(tensor.shape), min=low.item(), max=high.item(), mean=values.mean().item(),
         std=values.std().item() if values.numel() > 1 else 0.0,

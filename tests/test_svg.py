@@ -8,7 +8,9 @@ import zlib
 import torch
 
 from app.png import encode_indexed, encode_rgb
-from app.svg import LEVELS, MAX_CELLS_PER_SIDE, _colour_of_level, _palette, as_grid, heatmap, histogram, line_chart
+from app.svg import (
+    LEVELS, MAX_CELLS_PER_SIDE, _colour_of_level, _palette, _palette_indices, as_grid, heatmap, histogram, line_chart,
+)
 
 
 def chunks(data: bytes) -> dict[bytes, bytes]:
@@ -66,6 +68,16 @@ def test_large_maps_are_block_averages_drawn_pixel_for_cell():
     for r, c in [(0, 0), (5, 17), (63, 63), (31, 2)]:
         colour = "#%02x%02x%02x" % tuple(pixels[r, c].tolist())
         assert colour == expected_colour(grid[r, c].item(), limit)
+
+
+def test_large_maps_colour_a_value_as_small_maps_do():
+    torch.manual_seed(1)
+    grid = torch.randn(64, 64, dtype=torch.float64)
+    limit = grid.abs().max().item()
+    indices = _palette_indices(grid, limit)
+    assert indices.dtype == torch.uint8
+    assert indices.flatten().tolist() == [round(value / limit * LEVELS) + LEVELS for value in grid.flatten().tolist()]
+    assert torch.all(_palette_indices(torch.zeros(3, 3, dtype=torch.float64), 0.0) == LEVELS)
 
 
 def test_png_encoders_give_the_same_picture():

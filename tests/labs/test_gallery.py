@@ -7,6 +7,7 @@ from torch import nn
 
 from app.labs.errors import field_errors
 from app.labs.gallery import Params, run
+from app.labs.zoo import MODELS, build
 
 
 def gallery(**raw):
@@ -71,6 +72,16 @@ def test_values_are_seeded_and_summarised():
     weight = torch.randn(3, 3)
     assert first.parameters[0].summary.max == pytest.approx(weight.max().item())
     assert len(first.parameters[0].values) == 3 and "<svg" in first.parameters[0].heatmap_svg
+
+
+@pytest.mark.parametrize("model, raw", [("lstm", {}), ("vit_tokens", {"dim": 3}), ("linear_bias", {})])
+def test_summaries_are_torchs_float64_statistics(model, raw):
+    report = gallery(model=model, seed=5, **raw)
+    module = build(model, MODELS[model].params(seed=5, **raw))
+    for picture, parameter in zip(report.parameters, module.parameters()):
+        values = parameter.detach().double()
+        assert (picture.summary.min, picture.summary.max) == (values.min().item(), values.max().item())
+        assert (picture.summary.mean, picture.summary.std) == (values.mean().item(), values.std().item())
 
 
 def test_large_tensors_are_drawn_as_block_averages_without_a_value_table():
