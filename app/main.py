@@ -8,6 +8,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
 
 from app.content import load_course
+from app.malloc_tuning import keep_freed_memory
 from app.runner.service import CodeRunner
 from app.settings import Settings
 from app.warmup import start_background_warm_up
@@ -20,6 +21,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     # Small ops get slower when several threads compete for two cores; one knob, benchmarked.
     torch.set_num_threads(settings.torch_threads)
+    if settings.keep_freed_memory:
+        keep_freed_memory()
     runner = CodeRunner(settings)
 
     @asynccontextmanager

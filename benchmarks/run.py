@@ -52,7 +52,7 @@ UVICORN = [sys.executable, "-m", "uvicorn", "app.main:app", "--port", "{port}", 
 
 def tuning(seconds: float) -> list[dict]:
     """Measure each knob's before/after on one scenario, 1 worker; the default is what won."""
-    lesson_1, registration = LAB_SCENARIOS[0], LAB_SCENARIOS[1]
+    lesson_1, registration, gallery = LAB_SCENARIOS[0], LAB_SCENARIOS[1], LAB_SCENARIOS[2]
     variants = [  # label, scenario, connections, how the server starts
         ("event loop: uvloop (the default before)", registration, 50, {"command": UVICORN + ["--loop", "uvloop", "--http", "httptools"]}),
         ("event loop: asyncio (default)", registration, 50, {}),
@@ -62,6 +62,8 @@ def tuning(seconds: float) -> list[dict]:
         ("torch threads: 1 (default)", lesson_1, 10, {}),
         ("access log on", lesson_1, 10, {"extra_env": {"PLAB_ACCESS_LOG": "true", "PLAB_LOG_LEVEL": "info"}}),
         ("access log off (default)", lesson_1, 10, {}),
+        ("glibc returns freed memory at once (the default before)", gallery, 10, {"extra_env": {"PLAB_KEEP_FREED_MEMORY": "false"}}),
+        ("glibc keeps freed memory for the next request (default)", gallery, 10, {}),
         ("gzip off", lesson_1, 10, {"extra_env": {"PLAB_GZIP": "false"}}),
         ("gzip on, level 1 (default)", lesson_1, 10, {}),
         ("gzip level 5 (the default before)", registration, 10, {"extra_env": {"PLAB_GZIP_LEVEL": "5"}}),
@@ -72,7 +74,7 @@ def tuning(seconds: float) -> list[dict]:
     rows = []
     for label, scenario, connections, options in variants:
         with running_server(**options) as (url, _, _):
-            figures = measure(url + scenario.path, connections, seconds, HTMX, warm_up=True)
+            figures = measure(url + scenario.path, connections, seconds, HTMX if scenario.htmx else None, warm_up=True)
         rows.append({"variant": label, "scenario": scenario.name, "connections": connections, **figures})
         print(rows[-1], flush=True)
     return rows

@@ -78,3 +78,9 @@ def test_the_server_uses_asyncios_fair_loop_and_the_c_http_parser():
 
     config = server_config(Settings())
     assert (config.loop, config.http) == ("asyncio", "httptools")
+
+
+def test_glibc_keeps_freed_memory_for_the_next_request():
+    from app.malloc_tuning import keep_freed_memory
+
+    assert keep_freed_memory()  # this machine (and the Docker image) run glibc
