@@ -16,6 +16,7 @@ from app.i18n import N_, gettext as _
 from app.labs.base import Lab
 from app.labs.registration_steps import (
     BUFFER_KINDS, MAX_STEPS, Kind, Op, Step, build_step, check_name, check_sizes, parse_step,
+    read_checked_step,
 )
 from app.labs.seeding import seed_cpu
 
@@ -80,7 +81,8 @@ class Params(BaseModel):
 
     @property
     def steps(self) -> list[Step]:
-        return [parse_step(text) for text in self.step]
+        # Validation checked each step and wrote it canonically, so reading it back is a split.
+        return [read_checked_step(text) for text in self.step]
 
 
 class Row(BaseModel):
@@ -141,36 +143,40 @@ def _describe(value: Any) -> tuple[str, tuple[int, ...] | None, bool | None]:
     return type(value).__name__ if value is not None else "None", None, None
 
 
-def _entry(name: str, value: Any, persistent: bool | None = None) -> tuple:
-    """Describe one entry of a view; the tuple (name, identity and description) spots changes."""
-    what, shape, requires_grad = _describe(value)
-    return name, id(value), what, shape, requires_grad, persistent
-
-
 def snapshot(module: nn.Module, alive: list) -> tuple[dict[str, list[tuple]], str | None, int]:
-    """Read every view from torch as entries (see _entry), plus the optimizer's refusal and the total."""
+    """Read every view from torch as entries, plus the optimizer's refusal and the total.
+
+    An entry is (name, id, what, shape, requires_grad, persistent): its identity and description
+    spot an entry that changed between two readings.
+    """
     parameters = list(module.named_parameters())
     state = module.state_dict(keep_vars=True)
     plain = [(name, value) for name, value in module.__dict__.items() if name not in MODULE_INTERNALS]
-    # Keep every object alive until the request ends, so an id() is never reused for another one.
-    alive.extend(module.__dict__.get("_parameters", {}).values())
-    alive.extend(state.values())
-    alive.extend(value for _name, value in plain)
-    names = {id(p): name for name, p in parameters}
     non_persistent = {f"{prefix}{'.' if prefix else ''}{name}" for prefix, sub in module.named_modules()
                       for name in sub._non_persistent_buffers_set}
+    described: dict[int, tuple] = {}  # id -> (id, what, shape, requires_grad), for this reading
+
+    def entry(name: str, value: Any, persistent: bool | None = None) -> tuple:
+        # A parameter shows up in four views: describe each object once per reading.
+        description = described.get(id(value))
+        if description is None:
+            description = described[id(value)] = (id(value), *_describe(value))
+            alive.append(value)  # kept until the request ends, so its id() never names another object
+        return (name, *description, persistent)
+
     views = {
-        "parameters_dict": [_entry(name, value) for name, value in module._parameters.items()],
-        "named_parameters": [_entry(name, value) for name, value in parameters],
-        "buffers": [_entry(name, value, name not in non_persistent) for name, value in module.named_buffers()],
-        "state_dict": [_entry(name, value) for name, value in state.items()],
-        "modules": [_entry(name, value) for name, value in module._modules.items()],
-        "plain_attributes": [_entry(name, value) for name, value in plain],
+        "parameters_dict": [entry(name, value) for name, value in module._parameters.items()],
+        "named_parameters": [entry(name, value) for name, value in parameters],
+        "buffers": [entry(name, value, name not in non_persistent) for name, value in module.named_buffers()],
+        "state_dict": [entry(name, value) for name, value in state.items()],
+        "modules": [entry(name, value) for name, value in module._modules.items()],
+        "plain_attributes": [entry(name, value) for name, value in plain],
     }
     error = None
     try:
-        optimizer = torch.optim.SGD(module.parameters(), lr=0.1)
-        views["optimizer"] = [_entry(names[id(p)], p) for p in optimizer.param_groups[0]["params"]]
+        optimizer = torch.optim.SGD(module.parameters(), lr=0.1)  # what the lesson's code does
+        names = {id(p): name for name, p in parameters}
+        views["optimizer"] = [entry(names[id(p)], p) for p in optimizer.param_groups[0]["params"]]
     except ValueError as exc:  # an empty parameter list is refused: a real answer, shown verbatim
         error = f"{type(exc).__name__}: {exc}"
         views["optimizer"] = []
@@ -178,7 +184,7 @@ def snapshot(module: nn.Module, alive: list) -> tuple[dict[str, list[tuple]], st
 
 
 def _row(entry: tuple, new: bool, made: dict) -> Row:
-    """Return the Row of an entry (see _entry), made once per request for each flag."""
+    """Return the Row of an entry (see snapshot), made once per request for each flag."""
     row = made.get((entry, new))
     if row is None:
         name, _identity, what, shape, requires_grad, persistent = entry

@@ -159,3 +159,13 @@ def parse_step(text: str) -> Step:
     if parts[0] != "del" and len(parts) < 3:
         raise ValueError(_("say which kind of value to assign, e.g. add:w:param:3,4"))
     return build_step(parts[0], parts[1], *parts[2:])
+
+
+def read_checked_step(text: str) -> Step:
+    """Read back a step that parse_step has already checked and written canonically (as Params
+    holds them): it only needs splitting, not checking a second time."""
+    op, name, *rest = text.split(":")
+    if op == "del":
+        return Step(op, name)
+    sizes = tuple(int(size) for size in rest[1].split(",")) if len(rest) > 1 else ()
+    return Step(op, name, rest[0], sizes)

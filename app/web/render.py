@@ -21,10 +21,15 @@ THEME_COOKIE = "plab_theme"
 VARY = {"Vary": "HX-Request, Accept-Language, Cookie"}
 
 
+# Made once: building a lexer and a formatter cost more than highlighting a short statement.
+PYTHON_LEXER = PythonLexer()
+HTML_FORMATTER = HtmlFormatter(nowrap=True)
+
+
 @lru_cache(maxsize=512)
 def highlight_python(code: str) -> Markup:
     """Colour Python source with CSS classes (our stylesheet owns the colours; no inline style)."""
-    return Markup(highlight(code, PythonLexer(), HtmlFormatter(nowrap=True)))
+    return Markup(highlight(code, PYTHON_LEXER, HTML_FORMATTER))
 
 
 def python_bool(value: Any) -> str:

@@ -7,7 +7,7 @@ from torch import nn
 
 from app.labs.errors import field_errors
 from app.labs.registration import Params, run
-from app.labs.registration_steps import MAX_STEPS
+from app.labs.registration_steps import MAX_STEPS, parse_step
 
 
 def lab(*steps: str, **pending: str):
@@ -173,6 +173,12 @@ def test_the_code_view_builds_the_same_module():
     torch.manual_seed(7)
     assert torch.equal(module.w, nn.Parameter(torch.randn(3, 4)))  # seeded values agree too
     assert "except TypeError as error:" in result.code
+
+
+@pytest.mark.parametrize("text", [*KIND_CASES, "set:w:tensor:3", "add:w:param:(2, 3)", "del:w"])
+def test_the_steps_run_replays_are_the_steps_validation_checked(text):
+    params = Params.model_validate({"step": [text]})
+    assert params.steps == [parse_step(text)]
 
 
 def test_the_pending_step_joins_the_list_in_canonical_form():
