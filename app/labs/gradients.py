@@ -162,28 +162,32 @@ class Replay:
             f"torch.manual_seed({params.seed + 2})",
             f"target = torch.randn{out_shape}",
         ])
+        self._read_tensors()
 
-    def tensors(self) -> list[tuple[str, torch.Tensor]]:
-        named = list(self.model.named_parameters())
-        return named + ([(SHIFT, self.shift)] if self.shift is not None else [])
+    def _read_tensors(self) -> None:
+        """Ask the model which tensors it uses, by name, and which of them model.parameters() yields.
 
-    def names_by_identity(self) -> dict[int, str]:
-        return {id(tensor): name for name, tensor in self.tensors()}
+        Read at the start and again after add_tensor, the only action that changes the model's
+        attributes: the others change values, grads and flags, never which tensors there are.
+        (Reading them at every snapshot walked the module's parameters several times per action.)
+        """
+        self.named_tensors = list(self.model.named_parameters()) + ([(SHIFT, self.shift)] if self.shift is not None else [])
+        parameters = {id(p) for p in self.model.parameters()}
+        self.parameter_flags = [id(tensor) in parameters for _name, tensor in self.named_tensors]
+        self.names = {id(tensor): name for name, tensor in self.named_tensors}
 
     def snapshot(self) -> list[Snapshot]:
-        parameters = {id(p) for p in self.model.parameters()}
         held = None if self.optimizer is None else {id(p) for group in self.optimizer.param_groups for p in group["params"]}
         return [
-            Snapshot(name, id(t) in parameters, t.detach().clone(), None if t.grad is None else t.grad.clone(),
+            Snapshot(name, is_parameter, t.detach().clone(), None if t.grad is None else t.grad.clone(),
                      t.requires_grad, None if held is None else id(t) in held)
-            for name, t in self.tensors()
+            for (name, t), is_parameter in zip(self.named_tensors, self.parameter_flags)
         ]
 
     def optimizer_state(self) -> OptimizerState | None:
         if self.optimizer is None:
             return None
-        names = self.names_by_identity()
-        held = [p for group in self.optimizer.param_groups for p in group["params"]]
+        names, held = self.names, [p for group in self.optimizer.param_groups for p in group["params"]]
         state = {names[id(p)]: list(self.optimizer.state[p]) for p in held if self.optimizer.state.get(p)}
         steps = {names[id(p)]: int(s["step"]) for p in held if "step" in (s := self.optimizer.state.get(p, {}))}
         return OptimizerState(kind=type(self.optimizer).__name__, lr=self.optimizer.param_groups[0]["lr"],
@@ -214,6 +218,7 @@ class Replay:
             return f"model.{action.name}.requires_grad_({kind == 'unfreeze'})", Facts(action)
         self.shift = torch.zeros((1,) + self.out_shape[1:], requires_grad=True)
         self.model.shift = self.shift  # a plain attribute: nn.Module registers only Parameters
+        self._read_tensors()
         sizes = ", ".join(str(size) for size in self.shift.shape)
         return f"model.{SHIFT} = torch.zeros({sizes}, requires_grad=True)", Facts(action)
 
@@ -230,8 +235,7 @@ class Replay:
             lr_changed = True
         self.optimizer.step()
         lines.append("optimizer.step()")
-        names = self.names_by_identity()
-        held = tuple(names[id(p)] for group in self.optimizer.param_groups for p in group["params"])
+        held = tuple(self.names[id(p)] for group in self.optimizer.param_groups for p in group["params"])
         return "\n".join(lines), Facts(action, optimizer_created=created, optimizer_names=held, lr_changed=lr_changed)
 
 

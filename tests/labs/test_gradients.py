@@ -5,6 +5,7 @@ import torch
 import torch.nn.functional as F
 from pydantic import ValidationError
 
+from app.labs.gradient_notes import Snapshot, _backward_notes
 from app.labs.gradients import Params, run
 from app.labs.zoo import LinearBias, MatMul3
 
@@ -198,3 +199,14 @@ def test_bad_histories_name_the_action_and_what_is_allowed(fields, expected):
     with pytest.raises(ValidationError) as error:
         Params(**fields)
     assert expected in str(error.value)
+
+
+def test_a_doubled_grad_is_recognised_within_rounding():
+    value = torch.zeros(2, 3)
+    grad = torch.tensor([[0.1, -0.2, 0.3], [1e-3, 5.0, -7.0]])
+    one_ulp_more = torch.nextafter(2 * grad, torch.full_like(grad, float("inf")))  # not exactly 2 * grad
+    assert not torch.equal(one_ulp_more, 2 * grad)
+    before = Snapshot("w", True, value, grad, True, None)
+    for after_grad, kind in [(2 * grad, "grad_doubled"), (one_ulp_more, "grad_doubled"), (2.5 * grad, "grad_accumulated")]:
+        after = Snapshot("w", True, value, after_grad, True, None)
+        assert [note.kind for note in _backward_notes(before, after)] == [kind]

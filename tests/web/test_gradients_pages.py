@@ -154,3 +154,18 @@ def test_bad_json_names_the_field(client, body, field, text):
     assert response.status_code == 422
     errors = {e["field"]: e["message"] for e in response.json()["errors"]}
     assert text in errors[field]
+
+
+def test_tables_show_the_same_numbers_as_the_json(client):
+    actions = ["forward", "backward", "step:sgd:0.1"]
+    page = soup(get(client, actions))
+    body = client.post("/api/labs/gradients", json={"a": actions}).json()
+    for tensor in body["steps"][-1]["tensors"]:
+        section = page.select_one(f'.grad-tensor[aria-label="{tensor["name"]}"]')
+        tables = {t.caption.get_text(): t for t in section.select("table.grad-grid")}
+        for caption, values in [("before the step", tensor["before"]), ("after the step", tensor["value"]),
+                                ("change (after − before)", tensor["delta"]), (".grad", tensor["grad"])]:
+            rows = [[td.get_text() for td in tr.select("td")] for tr in tables[caption].select("tbody tr")]
+            expected = values if isinstance(values[0], list) else [values]
+            assert rows == [[f"{v:.3g}" for v in row] for row in expected], (tensor["name"], caption)
+            assert [tr.th.get_text() for tr in tables[caption].select("tbody tr")] == [str(i) for i in range(len(rows))]
