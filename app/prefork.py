@@ -10,6 +10,7 @@ import gc
 import logging
 import os
 import signal
+import socket
 import time
 
 import uvicorn
@@ -18,9 +19,18 @@ logger = logging.getLogger("uvicorn.error")
 RESTART_PAUSE = 1.0  # seconds between restarts, so a worker that cannot start does not spin
 
 
+def listening_socket(config: uvicorn.Config) -> socket.socket:
+    """Bind the socket every worker accepts on, with Nagle's algorithm off."""
+    sock = config.bind_socket()
+    # Accepted connections inherit TCP_NODELAY. asyncio sets it only on sockets it made for TCP
+    # itself; without it a response written in two parts waited ~40 ms for the client's delayed ACK.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return sock
+
+
 def serve(config: uvicorn.Config, workers: int) -> None:
     """Bind once, build the app once, fork `workers` uvicorn servers and keep them running."""
-    sock = config.bind_socket()
+    sock = listening_socket(config)
     import app.main  # torch and the lessons, loaded before forking so workers share them
 
     if app.main.app.state.settings.gc_freeze:

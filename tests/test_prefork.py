@@ -84,3 +84,18 @@ def test_glibc_keeps_freed_memory_for_the_next_request():
     from app.malloc_tuning import keep_freed_memory
 
     assert keep_freed_memory()  # this machine (and the Docker image) run glibc
+
+
+def test_forked_workers_accept_on_a_socket_without_nagles_delay():
+    """asyncio leaves TCP_NODELAY off on a socket it did not make; responses then waited ~40 ms."""
+    import socket
+
+    import uvicorn
+
+    from app.prefork import listening_socket
+
+    sock = listening_socket(uvicorn.Config("app.main:app", host="127.0.0.1", port=free_port()))
+    try:
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+    finally:
+        sock.close()
