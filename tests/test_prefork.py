@@ -86,16 +86,21 @@ def test_glibc_keeps_freed_memory_for_the_next_request():
     assert keep_freed_memory()  # this machine (and the Docker image) run glibc
 
 
-def test_forked_workers_accept_on_a_socket_without_nagles_delay():
-    """asyncio leaves TCP_NODELAY off on a socket it did not make; responses then waited ~40 ms."""
+def test_each_forked_worker_listens_on_its_own_socket_without_nagles_delay():
+    """One shared socket let one worker take a whole burst of connections; asyncio leaves
+    TCP_NODELAY off on a socket it did not make, and responses then waited ~40 ms."""
     import socket
 
     import uvicorn
 
-    from app.prefork import listening_socket
+    from app.prefork import port_socket
 
-    sock = listening_socket(uvicorn.Config("app.main:app", host="127.0.0.1", port=free_port()))
+    config = uvicorn.Config("app.main:app", host="127.0.0.1", port=free_port())
+    first, second = port_socket(config), port_socket(config)  # a second worker can bind the same port
     try:
-        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+        for sock in (first, second):
+            assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+            assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT)
     finally:
-        sock.close()
+        first.close()
+        second.close()
