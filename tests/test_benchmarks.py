@@ -1,0 +1,24 @@
+"""The benchmark suite's own pieces: its requests are real lab URLs, and its report renders from the
+committed figures. No timing is asserted here; the figures live in docs/benchmarks.md."""
+
+import json
+
+from benchmarks import in_process
+from benchmarks.report import write_report
+from benchmarks.scenarios import LAB_SCENARIOS
+from app.settings import REPO_ROOT
+
+
+def test_every_benchmark_request_is_answered_by_the_app():
+    figures = in_process.measure(requests=1)  # raises when a scenario's URL does not answer 200
+    assert list(figures) == [scenario.name for scenario in LAB_SCENARIOS] + [in_process.FRESH_REGISTRATION]
+    assert all(ms > 0 for ms in figures.values())
+
+
+def test_the_report_renders_from_the_committed_figures(tmp_path):
+    results = json.loads((REPO_ROOT / "docs" / "benchmarks.json").read_text())
+    write_report(results, tmp_path / "benchmarks.md", quick=False)
+    report = (tmp_path / "benchmarks.md").read_text()
+    assert report == (REPO_ROOT / "docs" / "benchmarks.md").read_text()  # the committed report is current
+    for scenario in LAB_SCENARIOS:
+        assert scenario.name in report
