@@ -10,8 +10,8 @@ import time
 
 from benchmarks.scenarios import LAB_SCENARIOS, Scenario
 
-ROUNDS = 5
-FRESH_REGISTRATION = "registration lab, 10-step history never seen before"  # the median round is reported: one slow round (another process woke up) does not count
+ROUNDS = 5  # the median round is reported: one slow round (another process woke up) does not count
+FRESH_REGISTRATION = "registration lab, 10-step history never seen before"
 
 
 def _scope(scenario: Scenario) -> dict:
