@@ -3,9 +3,15 @@
 import pytest
 from jinja2 import Environment
 from markupsafe import Markup
+from pygments import highlight
 
 from app.i18n import current_locale, gettext, ngettext
-from app.web.render import history_links, shape_text, template_gettext, templates
+from app.labs import LABS
+from app.labs.zoo import MODELS
+from app.web.render import (
+    HTML_FORMATTER, PYTHON_LEXER, highlight_python, history_links, shape_text, template_gettext, templates,
+)
+from benchmarks.scenarios import GRADIENTS_6_ACTIONS, REGISTRATION_10_STEPS
 
 
 def naive_query(base: str, key: str, items: list[str]) -> str:
@@ -37,3 +43,29 @@ def test_template_gettext_matches_jinjas_newstyle_gettext(locale):
         assert isinstance(template_gettext("Run"), Markup)
     finally:
         current_locale.reset(token)
+
+
+def every_code_a_page_colours(app, client, monkeypatch) -> set[str]:
+    """Fetch every lesson, lab and model page (and a long registration history) and keep the code
+    each one passed to the `python` filter."""
+    seen = set()
+
+    def recording(code):
+        seen.add(code)
+        return highlight_python(code)
+
+    monkeypatch.setitem(templates.filters, "python", recording)
+    urls = ["/labs", *(f"/labs/{lab_id}" for lab_id in LABS), *(f"/models/{model_id}" for model_id in MODELS),
+            *(f"/lessons/{lesson.slug}" for lesson in app.state.lessons["en"]),
+            "/labs/registration?" + REGISTRATION_10_STEPS, "/labs/gradients?" + GRADIENTS_6_ACTIONS]
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+    return seen
+
+
+def test_colouring_line_by_line_gives_the_markup_of_colouring_the_whole_text(app, client, monkeypatch):
+    codes = every_code_a_page_colours(app, client, monkeypatch)
+    codes |= {"", "\n\nx = 1\n\n", "  ", "def f():\n    '''doc\n    string'''\n", "x = 1 + \\\n    2", "#!/bin/py\nx"}
+    assert len(codes) > 40  # the pages really do show code
+    for code in codes:
+        assert highlight_python(code) == highlight(code, PYTHON_LEXER, HTML_FORMATTER), code
