@@ -1,13 +1,23 @@
 """Measure what one lab request costs the app itself: the ASGI app called in this process, no HTTP
 server, no socket, no load generator. The difference to a wrk figure is uvicorn's and wrk's share.
+Also measure the lab's own run alone (validate the inputs, build with torch, read every value): the
+part of a request no rendering or serving change can take away.
 
-python -m benchmarks.in_process   (prints milliseconds per request for each scenario)
+python -m benchmarks.in_process   (prints milliseconds per request, and per lab run, for each scenario)
 """
 
 import asyncio
 import statistics
 import time
 
+import torch
+from starlette.datastructures import QueryParams
+
+from app.labs import LABS
+from app.labs.base import Lab, evaluate
+from app.main import create_app
+from app.settings import Settings
+from app.web.labs_http import query_inputs
 from benchmarks.scenarios import LAB_SCENARIOS, Scenario
 
 ROUNDS = 5  # the median round is reported: one slow round (another process woke up) does not count
@@ -38,26 +48,52 @@ async def _request(app, scope: dict) -> None:
         raise RuntimeError(f"{scope['path']} answered {messages[0]['status']}")
 
 
+async def _median_ms(call, times: int) -> float:
+    """Return the median over ROUNDS rounds of the milliseconds one awaited call() takes."""
+    for _ in range(times // 5):  # warm: first-use costs are not what a classroom server pays
+        await call()
+    rounds = []
+    for _ in range(ROUNDS):
+        started = time.perf_counter()
+        for _ in range(times):
+            await call()
+        rounds.append((time.perf_counter() - started) * 1000 / times)
+    return round(statistics.median(rounds), 3)
+
+
 async def _measure(app, requests: int) -> dict[str, float]:
     figures = {}
     for scenario in LAB_SCENARIOS:
         scope = _scope(scenario)
-        for _ in range(requests // 5):  # warm: first-use costs are not what a classroom server pays
-            await _request(app, scope)
-        rounds = []
-        for _ in range(ROUNDS):
-            started = time.perf_counter()
-            for _ in range(requests):
-                await _request(app, scope)
-            rounds.append((time.perf_counter() - started) * 1000 / requests)
-        figures[scenario.name] = round(statistics.median(rounds), 3)
+        figures[scenario.name] = await _median_ms(lambda: _request(app, scope), requests)
     figures[FRESH_REGISTRATION] = await _fresh_registration(app, requests)
+    return figures
+
+
+def _lab_and_inputs(scenario: Scenario) -> tuple[Lab, dict]:
+    """Return the lab a scenario's URL runs and the raw inputs its route would hand to evaluate()."""
+    path, _, query = scenario.path.partition("?")
+    section, _, name = path.strip("/").partition("/")
+    lab, model = (LABS["gallery"], {"model": name}) if section == "models" else (LABS[name], {})
+    return lab, {**query_inputs(QueryParams(query), lab), **model}
+
+
+async def _measure_lab_runs(requests: int) -> dict[str, float]:
+    figures = {}
+    for scenario in LAB_SCENARIOS:
+        lab, raw = _lab_and_inputs(scenario)
+
+        async def run_once():
+            if evaluate(lab, raw).errors:
+                raise RuntimeError(f"{scenario.path} has invalid inputs")
+
+        figures[scenario.name] = await _median_ms(run_once, requests)
     return figures
 
 
 async def _fresh_registration(app, requests: int) -> float:
     """Time the registration request with a history no earlier request had (a new attribute name
-    each time), so the syntax highlighting of its statements, cached by source text, always misses."""
+    each time), so the colouring of the lines that name it, cached by line, always misses."""
     registration = LAB_SCENARIOS[1]
     started, count = time.perf_counter(), requests * ROUNDS
     for number in range(count):
@@ -68,16 +104,18 @@ async def _fresh_registration(app, requests: int) -> float:
 
 def measure(requests: int = 300) -> dict[str, float]:
     """Return the median milliseconds per request of each lab scenario, sandbox off, one torch thread."""
-    import torch
-
-    from app.main import create_app
-    from app.settings import Settings
-
     torch.set_num_threads(1)
     # Code cells are not part of a lab request; the sandbox stays off (it only starts in a lifespan anyway).
     return asyncio.run(_measure(create_app(Settings(cells_enabled=False)), requests))
 
 
+def measure_lab_runs(requests: int = 300) -> dict[str, float]:
+    """Return the median milliseconds of each scenario's lab run alone (evaluate: no HTML, no HTTP)."""
+    torch.set_num_threads(1)
+    return asyncio.run(_measure_lab_runs(requests))
+
+
 if __name__ == "__main__":
+    runs = measure_lab_runs()
     for name, ms in measure().items():
-        print(f"{ms:8.3f} ms  {name}")
+        print(f"{ms:8.3f} ms  {name}" + (f"  (the lab run alone: {runs[name]:.3f} ms)" if name in runs else ""))

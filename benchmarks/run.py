@@ -47,6 +47,12 @@ def lab_load(seconds: float) -> list[dict]:
     return rows
 
 
+def serving_floor(seconds: float) -> dict:
+    """Measure what serving costs with next to no handler: /healthz at 50 connections, 2 workers."""
+    with running_server(workers=2) as (url, _, _):
+        return measure(url + "/healthz", 50, seconds, warm_up=True)
+
+
 UVICORN = [sys.executable, "-m", "uvicorn", "app.main:app", "--port", "{port}", "--log-level", "warning", "--no-access-log"]
 
 
@@ -136,7 +142,9 @@ def main() -> None:
                     "platform": platform.platform(), "date": time.strftime("%Y-%m-%d")},
         "startup": startup(),
         "in_process_ms": in_process.measure(100 if args.quick else 300),
+        "lab_run_ms": in_process.measure_lab_runs(100 if args.quick else 300),
         "lab_requests": lab_load(seconds),
+        "serving_floor": serving_floor(seconds),
         "tuning": tuning(seconds),
         "pages": pages(seconds),
         "memory": memory(50 if args.quick else 200),

@@ -18,6 +18,14 @@ def test_every_benchmark_request_is_answered_by_the_app():
     assert all(ms > 0 for ms in figures.values())
 
 
+def test_every_scenario_names_a_lab_run_with_valid_inputs():
+    with ThreadPoolExecutor(1) as thread:
+        figures = thread.submit(in_process.measure_lab_runs, 1).result()  # raises on any invalid input
+    assert list(figures) == [scenario.name for scenario in LAB_SCENARIOS]
+    lab, raw = in_process._lab_and_inputs(LAB_SCENARIOS[2])
+    assert (lab.id, raw["model"]) == ("gallery", "lstm")
+
+
 def test_the_report_renders_from_the_committed_figures(tmp_path):
     results = json.loads((REPO_ROOT / "docs" / "benchmarks.json").read_text())
     write_report(results, tmp_path / "benchmarks.md", quick=False)
