@@ -110,7 +110,8 @@ figures are in `docs/benchmarks.json`. The suite took {results['duration_s']} s.
 
 ## Tuning (1 worker)
 
-Each knob measured both ways in the same run; the defaults are what the numbers chose. Two more
+Each knob measured both ways in the same run: both servers of a pair run side by side and wrk
+alternates between them, {results['tuning_rounds']} runs each, the run with the median requests/s shown. Two more
 tunings are measured elsewhere: forking the workers after torch is loaded (Memory, against
 `uvicorn --workers 2`) and work taken out of the heaviest labs (docs/tuning.md).
 

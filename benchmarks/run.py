@@ -56,33 +56,51 @@ def serving_floor(seconds: float) -> dict:
 UVICORN = [sys.executable, "-m", "uvicorn", "app.main:app", "--port", "{port}", "--log-level", "warning", "--no-access-log"]
 
 
+TUNING_ROUNDS = 3  # runs of each variant, alternating with its pair; the median run is reported
+
+
+def _median_run(runs: list[dict]) -> dict:
+    """Return the run with the median requests/s (its latencies are that run's own)."""
+    return sorted(runs, key=lambda run: run["rps"])[len(runs) // 2]
+
+
 def tuning(seconds: float) -> list[dict]:
-    """Measure each knob's before/after on one scenario, 1 worker; the default is what won."""
+    """Measure each knob's before/after on one scenario, 1 worker; the default is what won.
+
+    Both servers of a pair run at once and wrk alternates between them, round after round: this
+    machine's speed drifts by 10-30% over minutes, and a pair measured minutes apart compared the
+    drift as much as the knob. Only the server under load uses the CPU; the other one idles.
+    """
     lesson_1, registration, gallery = LAB_SCENARIOS[0], LAB_SCENARIOS[1], LAB_SCENARIOS[2]
-    variants = [  # label, scenario, connections, how the server starts
-        ("event loop: uvloop (the default before)", registration, 50, {"command": UVICORN + ["--loop", "uvloop", "--http", "httptools"]}),
-        ("event loop: asyncio (default)", registration, 50, {}),
-        ("HTTP parser: h11", lesson_1, 10, {"command": UVICORN + ["--http", "h11", "--loop", "asyncio"]}),
-        ("HTTP parser: httptools (default)", lesson_1, 10, {}),
-        ("torch threads: 2", lesson_1, 10, {"torch_threads": 2}),
-        ("torch threads: 1 (default)", lesson_1, 10, {}),
-        ("access log on", lesson_1, 10, {"extra_env": {"PLAB_ACCESS_LOG": "true", "PLAB_LOG_LEVEL": "info"}}),
-        ("access log off (default)", lesson_1, 10, {}),
-        ("glibc returns freed memory at once (the default before)", gallery, 10, {"extra_env": {"PLAB_KEEP_FREED_MEMORY": "false"}}),
-        ("glibc keeps freed memory for the next request (default)", gallery, 10, {}),
-        ("gzip off", lesson_1, 10, {"extra_env": {"PLAB_GZIP": "false"}}),
-        ("gzip on, level 1 (default)", lesson_1, 10, {}),
-        ("gzip level 5 (the default before)", registration, 10, {"extra_env": {"PLAB_GZIP_LEVEL": "5"}}),
-        ("gzip level 1 (default)", registration, 10, {}),
-        ("full garbage collections walk torch's objects", registration, 1, {"extra_env": {"PLAB_GC_FREEZE": "false"}}),
-        ("gc.freeze() after warm-up (default)", registration, 1, {}),
+    pairs = [  # (before label, how its server starts), default label, scenario, connections
+        (("event loop: uvloop (the default before)", {"command": UVICORN + ["--loop", "uvloop", "--http", "httptools"]}),
+         "event loop: asyncio (default)", registration, 50),
+        (("HTTP parser: h11", {"command": UVICORN + ["--http", "h11", "--loop", "asyncio"]}),
+         "HTTP parser: httptools (default)", lesson_1, 10),
+        (("torch threads: 2", {"torch_threads": 2}), "torch threads: 1 (default)", lesson_1, 10),
+        (("access log on", {"extra_env": {"PLAB_ACCESS_LOG": "true", "PLAB_LOG_LEVEL": "info"}}),
+         "access log off (default)", lesson_1, 10),
+        (("glibc returns freed memory at once (the default before)", {"extra_env": {"PLAB_KEEP_FREED_MEMORY": "false"}}),
+         "glibc keeps freed memory for the next request (default)", gallery, 10),
+        (("gzip off", {"extra_env": {"PLAB_GZIP": "false"}}), "gzip on, level 1 (default)", lesson_1, 10),
+        (("gzip level 5 (the default before)", {"extra_env": {"PLAB_GZIP_LEVEL": "5"}}), "gzip level 1 (default)", registration, 10),
+        (("full garbage collections walk torch's objects", {"extra_env": {"PLAB_GC_FREEZE": "false"}}),
+         "gc.freeze() after warm-up (default)", registration, 1),
     ]
     rows = []
-    for label, scenario, connections, options in variants:
-        with running_server(**options) as (url, _, _):
-            figures = measure(url + scenario.path, connections, seconds, HTMX if scenario.htmx else None, warm_up=True)
-        rows.append({"variant": label, "scenario": scenario.name, "connections": connections, **figures})
-        print(rows[-1], flush=True)
+    for (before_label, before_options), default_label, scenario, connections in pairs:
+        headers = HTMX if scenario.htmx else None
+        with running_server(**before_options) as (before_url, _, _), running_server() as (default_url, _, _):
+            urls = {before_label: before_url + scenario.path, default_label: default_url + scenario.path}
+            for url in urls.values():
+                run_wrk(url, 10, WARM_UP_SECONDS, headers=headers)
+            runs = {label: [] for label in urls}
+            for _ in range(TUNING_ROUNDS):
+                for label, url in urls.items():
+                    runs[label].append(run_wrk(url, connections, max(1, round(seconds / 2)), headers=headers))
+        for label in urls:
+            rows.append({"variant": label, "scenario": scenario.name, "connections": connections, **_median_run(runs[label])})
+            print(rows[-1], flush=True)
     return rows
 
 
@@ -146,6 +164,7 @@ def main() -> None:
         "lab_requests": lab_load(seconds),
         "serving_floor": serving_floor(seconds),
         "tuning": tuning(seconds),
+        "tuning_rounds": TUNING_ROUNDS,
         "pages": pages(seconds),
         "memory": memory(50 if args.quick else 200),
         "fresh_process": alternatives.fresh_process(3 if args.quick else 5),
