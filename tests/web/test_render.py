@@ -2,6 +2,7 @@
 
 import pytest
 from jinja2 import Environment
+from jinja2.utils import LRUCache
 from markupsafe import Markup
 from pygments import highlight
 
@@ -55,6 +56,9 @@ def every_code_a_page_colours(app, client, monkeypatch) -> set[str]:
         return highlight_python(code)
 
     monkeypatch.setitem(templates.filters, "python", recording)
+    # A compiled template binds its filters when it loads, so templates other tests already
+    # compiled would keep the real filter: compile afresh into an empty cache for this test.
+    monkeypatch.setattr(templates, "cache", LRUCache(templates.cache.capacity))
     urls = ["/labs", *(f"/labs/{lab_id}" for lab_id in LABS), *(f"/models/{model_id}" for model_id in MODELS),
             *(f"/lessons/{lesson.slug}" for lesson in app.state.lessons["en"]),
             "/labs/registration?" + REGISTRATION_10_STEPS, "/labs/gradients?" + GRADIENTS_6_ACTIONS]
