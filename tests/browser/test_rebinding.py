@@ -13,6 +13,9 @@ def test_rebinding_then_slice_assignment_in_place(page, server_url):
 
     page.select_option("#variant", "rebind")
     page.locator(WIDGET).get_by_role("button", name="Run").click()
+    # The page opens with a verdict already shown: wait for this run's answer to be swapped in,
+    # or the next choice would be made on a form that is about to be replaced.
+    page.wait_for_url("**variant=rebind**")
     expect(page.locator(VERDICT)).to_have_text("unchanged")
     expect(page.locator("#lab-rebinding .rebinding-picture svg")).to_contain_text("moved")
 
