@@ -44,7 +44,7 @@ def highlight_python(code: str) -> Markup:
     Line by line, each line cached: pygments costs ~60 µs a line, and the code a lab writes from a
     learner's own history is new text each time while most of its lines are not (the registration
     lab's class is ~25 lines, a step's history changes one or two). The result is the same markup
-    as colouring the whole text (tests/test_render.py checks every code a page shows).
+    as colouring the whole text (tests/web/test_render.py checks every code a page shows).
     """
     if CROSSES_LINES.search(code):
         return Markup(highlight(code, PYTHON_LEXER, HTML_FORMATTER))
