@@ -58,5 +58,5 @@ COPY --from=frontend /build/static/vendor ./static/vendor
 # Files stay owned by root: the app reads its code and content, it never changes them.
 USER 10001:10001
 EXPOSE 8000
-HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD ["python", "-m", "app.healthcheck"]
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD ["python", "-m", "app.serving.healthcheck"]
 CMD ["python", "-m", "app"]

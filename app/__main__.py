@@ -2,7 +2,7 @@
 
 import uvicorn
 
-from app import prefork
+from app.serving import prefork
 from app.settings import Settings
 
 

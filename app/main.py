@@ -7,12 +7,12 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
 
-from app.content import load_course
-from app.malloc_tuning import keep_freed_memory
+from app.course.loading import load_course
+from app.serving.malloc_tuning import keep_freed_memory
 from app.runner.service import CodeRunner
 from app.settings import Settings
-from app.warmup import start_background_warm_up
-from app.web import api, cells, errors, exercises_http, models, pages, run
+from app.serving.warmup import start_background_warm_up
+from app.web import api, cells, errors, exercises, gallery, pages, run
 from app.web.middleware import LocaleAndSecurityMiddleware
 
 
@@ -28,7 +28,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         # Started here, not at import, because workers may be forked from a parent that imported
-        # the app (app/prefork.py) and threads do not survive a fork. The sandbox warms up in its
+        # the app (app/serving/prefork.py) and threads do not survive a fork. The sandbox warms up in its
         # own process; start-up waits for neither. It ends with the app (its stdin closes), so
         # shutdown leaves it alone: test clients enter this many times.
         start_background_warm_up(freeze=settings.gc_freeze)
@@ -54,10 +54,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(run.router)
     api.add_lab_routes(app)
     app.include_router(pages.router)
-    app.include_router(models.router)
-    models.add_api_routes(app)
+    app.include_router(gallery.router)
+    gallery.add_api_routes(app)
     app.include_router(cells.router)
-    app.include_router(exercises_http.router)
+    app.include_router(exercises.router)
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     return app
 

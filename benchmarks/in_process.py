@@ -17,7 +17,7 @@ from app.labs import LABS
 from app.labs.base import Lab, evaluate
 from app.main import create_app
 from app.settings import Settings
-from app.web.labs_http import query_inputs
+from app.web.lab_inputs import query_inputs
 from benchmarks.scenarios import LAB_SCENARIOS, Scenario
 
 ROUNDS = 5  # the median round is reported: one slow round (another process woke up) does not count

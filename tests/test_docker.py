@@ -66,4 +66,4 @@ def test_compose_environment_names_only_real_settings():
 def test_image_user_is_the_one_the_run_line_names_and_not_root():
     users = re.findall(r"^USER (\S+)", DOCKERFILE, flags=re.MULTILINE)
     assert users[-1] == "10001:10001"
-    assert re.search(r"^HEALTHCHECK .*app\.healthcheck", DOCKERFILE, flags=re.MULTILINE)
+    assert re.search(r"^HEALTHCHECK .*app\.serving\.healthcheck", DOCKERFILE, flags=re.MULTILINE)

@@ -136,7 +136,7 @@ def group_lrs() -> str:
     return ", ".join(str(group["lr"]) for group in optimizer.param_groups)
 
 
-# The facts lessons 9 and 10 quote, merged into app.labs.facts.FACTS.
+# The facts lessons 9 and 10 quote, merged into app.course.facts.FACTS.
 DEVICES_TRAINING_FACTS: dict[str, Callable[[], object]] = {
     "module_to_returns_self": module_to_returns_self,
     "tensor_to_returns_new": tensor_to_returns_new,

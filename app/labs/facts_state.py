@@ -6,9 +6,9 @@ import torch
 from torch import nn
 
 from app.labs import buffers as buffers_lab
-from app.labs import init as init_lab
-from app.labs import views as views_lab
-from app.labs.init_models import SmallConvNet, init_weights
+from app.labs import initialisation as init_lab
+from app.labs import detach_clone_view as views_lab
+from app.labs.initialisation.models import SmallConvNet, init_weights
 
 
 def _one_line(exc: Exception) -> str:
@@ -142,7 +142,7 @@ def backward_after(operation: str, question: str) -> object:
     return " ".join(value.split()) if isinstance(value, str) else value
 
 
-# The facts lessons 6-8 quote, merged into app.labs.facts.FACTS.
+# The facts lessons 6-8 quote, merged into app.course.facts.FACTS.
 STATE_FACTS: dict[str, Callable[[], object]] = {
     "init_keeps_parameter": init_keeps_parameter,
     "init_returns_its_argument": init_returns_its_argument,

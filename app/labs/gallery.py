@@ -12,10 +12,10 @@ from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 from torch import nn
 
 from app.i18n import N_
-from app.inspect_module import TensorRow, TensorSummary, buffer_rows, parameter_rows, summarize
+from app.labs.inspect import TensorRow, TensorSummary, buffer_rows, parameter_rows, summarize
 from app.labs.base import Lab
 from app.labs.zoo import MODELS, build, example_input
-from app.svg import grid_rows, heatmap, is_block_averaged
+from app.pictures.svg import grid_rows, heatmap, is_block_averaged
 
 ModelId = Literal["linear_bias", "matmul3", "sge", "vit_tokens", "lstm"]
 assert set(ModelId.__args__) == set(MODELS), "ModelId must list exactly the zoo's models"

@@ -11,7 +11,7 @@ from torch import nn
 from app.i18n import N_, gettext as _
 from app.labs.base import Lab
 from app.labs.zoo import LinearBiasParams, build
-from app.svg import line_chart
+from app.pictures.svg import line_chart
 
 ParameterName = Literal["linear.weight", "linear.bias", "bias"]
 PARAMETER_NAMES: tuple[str, ...] = ("linear.weight", "linear.bias", "bias")

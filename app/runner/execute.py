@@ -12,7 +12,7 @@ import linecache
 import signal
 import traceback
 
-from app.runner import registration
+from app.runner import registration_tracer as registration
 from app.runner.config import RunnerConfig
 
 CELL_FILE = registration.CELL_FILE

@@ -27,7 +27,7 @@ def warm_up() -> None:
 
     import torch
 
-    from app.runner import registration
+    from app.runner import registration_tracer as registration
 
     torch.set_num_threads(1)  # before any torch work: a forked child of a multi-threaded OpenMP deadlocks
     torch.set_num_interop_threads(1)

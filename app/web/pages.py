@@ -9,14 +9,14 @@ from markupsafe import Markup
 from app.i18n import current_locale, gettext as _
 from app.labs import LABS
 from app.labs.base import evaluate
-from app.labs.facts import compute
-from app.checks import CheckPart
-from app.exercise_harness import Outcome
-from app.exercises import ExercisePart
-from app.lessons import FACT, CellPart, LabPart, Lesson
+from app.course.facts import compute
+from app.course.checks import CheckPart
+from app.course.exercise_harness import Outcome
+from app.course.exercises import ExercisePart
+from app.course.lessons import FACT, CellPart, LabPart, Lesson
 from app.runner.service import RunResult
-from app.web.checks_http import CheckState, asked_check, judge
-from app.web.labs_http import TooManyValues, query_inputs
+from app.web.checks import CheckState, asked_check, judge
+from app.web.lab_inputs import TooManyValues, query_inputs
 from app.web.render import THEME_COOKIE, THEMES, is_htmx, render, render_fragment
 
 router = APIRouter(include_in_schema=False)

@@ -3,7 +3,7 @@ offered only after an attempt, a passing solution, and progress that counts it a
 
 from playwright.sync_api import expect
 
-from app.exercises import load_exercises
+from app.course.exercises import load_exercises
 from app.settings import REPO_ROOT
 
 LESSON = "/lessons/rebinding-pitfall"

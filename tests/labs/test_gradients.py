@@ -5,7 +5,7 @@ import torch
 import torch.nn.functional as F
 from pydantic import ValidationError
 
-from app.labs.gradient_notes import Snapshot, _backward_notes
+from app.labs.gradients.notes import Snapshot, _backward_notes
 from app.labs.gradients import Params, run
 from app.labs.zoo import LinearBias, MatMul3
 

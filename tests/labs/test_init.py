@@ -5,8 +5,8 @@ import torch
 from pydantic import ValidationError
 from torch import nn
 
-from app.labs.init import Params, run
-from app.labs.init_models import SmallConvNet
+from app.labs.initialisation import Params, run
+from app.labs.initialisation.models import SmallConvNet
 from app.labs.zoo import LinearBias, MatMul3, SpatialGroupEnhance, ViTTokens
 
 MODELS = ["small_convnet", "linear_bias", "matmul3", "sge", "vit_tokens", "lstm"]

@@ -7,7 +7,7 @@ from torch import nn
 
 from app.labs.errors import field_errors
 from app.labs.registration import Params, run
-from app.labs.registration_steps import MAX_STEPS, parse_step
+from app.labs.registration.steps import MAX_STEPS, parse_step
 
 
 def lab(*steps: str, **pending: str):

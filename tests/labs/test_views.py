@@ -7,7 +7,7 @@ import torch
 from pydantic import ValidationError
 from torch import nn
 
-from app.labs.views import Params, run
+from app.labs.detach_clone_view import Params, run
 
 # Written out again here, independently of the lab's table of operations.
 PLAIN = {

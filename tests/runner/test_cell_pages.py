@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.lessons import load_cells
+from app.course.lessons import load_cells
 from app.settings import REPO_ROOT
 from tests.conftest import soup
 

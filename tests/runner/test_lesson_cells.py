@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.content import load_course
+from app.course.loading import load_course
 from app.i18n import LOCALES
 from app.settings import REPO_ROOT
 from tests.conftest import soup

@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from app.lessons import load_cells
+from app.course.lessons import load_cells
 from app.runner.execute import compile_cell
 from app.settings import REPO_ROOT
 from tests.runner.conftest import run_many

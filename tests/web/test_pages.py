@@ -166,7 +166,7 @@ def test_every_control_has_a_label(app, client):
 
 def test_a_lesson_can_start_a_lab_with_a_list_of_inputs():
     from app.labs import LABS
-    from app.web.labs_http import query_inputs
+    from app.web.lab_inputs import query_inputs
 
     start = (("step", "add:w:param:2"), ("step", "add:b:buffer:2"))
     assert query_inputs(None, LABS["registration"], start)["step"] == ["add:w:param:2", "add:b:buffer:2"]

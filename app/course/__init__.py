@@ -1,0 +1,1 @@
+"""The lessons folder as data: load, parse and validate lessons, checks, exercises and facts."""

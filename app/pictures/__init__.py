@@ -1,0 +1,1 @@
+"""Server-drawn figures: labs hand over data, these modules draw it."""
