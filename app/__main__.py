@@ -11,8 +11,14 @@ def server_config(settings: Settings) -> uvicorn.Config:
     # asyncio's loop, not uvloop: under a saturating load uvloop answered some connections far later
     # than others (p99 ~1.3 s where asyncio's was ~110 ms at the same throughput; docs/benchmarks.md).
     return uvicorn.Config(
-        "app.main:app", host=settings.host, port=settings.port, log_level=settings.log_level,
-        access_log=settings.access_log, proxy_headers=True, loop="asyncio", http="httptools",
+        "app.main:app",
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level,
+        access_log=settings.access_log,
+        proxy_headers=True,
+        loop="asyncio",
+        http="httptools",
     )
 
 

@@ -8,10 +8,10 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
 
 from app.course.loading import load_course
-from app.serving.malloc_tuning import keep_freed_memory
 from app.runner.service import CodeRunner
-from app.settings import Settings
+from app.serving.malloc_tuning import keep_freed_memory
 from app.serving.warmup import start_background_warm_up
+from app.settings import Settings
 from app.web import api, cells, errors, exercises, gallery, pages, run
 from app.web.middleware import LocaleAndSecurityMiddleware
 

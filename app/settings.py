@@ -16,25 +16,39 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Address the server binds to; 0.0.0.0 makes it reachable on a LAN.")
     port: int = Field(8000, ge=1, le=65535, description="TCP port the server listens on.")
     workers: int = Field(
-        1, ge=1, le=64, description="Number of worker processes; more than one are forked from a parent that loaded torch once."
+        1,
+        ge=1,
+        le=64,
+        description="Number of worker processes; more than one are forked from a parent that loaded torch once.",
     )
     torch_threads: int = Field(
         1, ge=1, le=64, description="torch intra-op threads per process; 1 is fastest for the small labs under load."
     )
     default_locale: str = Field(
-        "en", pattern="^(en|zh-CN)$", description="Language used when neither ?lang=, the cookie nor Accept-Language decide."
+        "en",
+        pattern="^(en|zh-CN)$",
+        description="Language used when neither ?lang=, the cookie nor Accept-Language decide.",
     )
     lessons_dir: Path = Field(REPO_ROOT / "lessons", description="Folder holding lessons/<locale>/*.md.")
-    static_dir: Path = Field(REPO_ROOT / "static", description="Folder served at /static (own CSS/JS plus installed vendor files).")
+    static_dir: Path = Field(
+        REPO_ROOT / "static", description="Folder served at /static (own CSS/JS plus installed vendor files)."
+    )
     log_level: str = Field("info", pattern="^(critical|error|warning|info|debug)$", description="uvicorn log level.")
-    access_log: bool = Field(False, description="Log every request; off by default because it costs CPU under classroom load.")
+    access_log: bool = Field(
+        False, description="Log every request; off by default because it costs CPU under classroom load."
+    )
     gc_freeze: bool = Field(
-        True, description="After warm-up, exempt torch's long-lived objects from garbage collection (ends ~200 ms pauses)."
+        True,
+        description="After warm-up, exempt torch's long-lived objects from garbage collection (ends ~200 ms pauses).",
     )
     keep_freed_memory: bool = Field(
-        True, description="Let glibc keep freed memory (up to 32 MB per process) for the next request: ~0.3 ms less per heavy lab request."
+        True,
+        description="Let glibc keep freed memory (up to 32 MB per process) for the next request: ~0.3 ms less per heavy lab request.",
     )
-    gzip: bool = Field(True, description="Compress responses over 1 KB for browsers that accept gzip (classroom Wi-Fi is often the bottleneck).")
+    gzip: bool = Field(
+        True,
+        description="Compress responses over 1 KB for browsers that accept gzip (classroom Wi-Fi is often the bottleneck).",
+    )
     gzip_level: int = Field(
         1, ge=1, le=9, description="gzip level: 1 takes about half the CPU of 5 for responses about 20% larger."
     )
@@ -45,10 +59,16 @@ class Settings(BaseSettings):
         5.0, ge=0.5, le=60, description="Wall-clock seconds one code run may take before it is stopped."
     )
     run_memory_mb: int = Field(
-        256, ge=64, le=8192, description="Memory (MB of address space) a run may add on top of the warm sandbox process."
+        256,
+        ge=64,
+        le=8192,
+        description="Memory (MB of address space) a run may add on top of the warm sandbox process.",
     )
     run_output_limit: int = Field(
-        20_000, ge=1_000, le=1_000_000, description="Characters of printed output kept per run; the rest is cut with a note."
+        20_000,
+        ge=1_000,
+        le=1_000_000,
+        description="Characters of printed output kept per run; the rest is cut with a note.",
     )
     run_code_limit: int = Field(
         20_000, ge=1_000, le=200_000, description="Largest code a learner may send, in bytes of UTF-8."
@@ -69,8 +89,10 @@ class Settings(BaseSettings):
         65534, ge=1, le=2**31 - 1, description="Unprivileged group id a worker switches to when the app runs as root."
     )
     run_allow_weak_sandbox: bool = Field(
-        False, description="Run code even when a required sandbox layer (e.g. Landlock) cannot be applied; off by default."
+        False,
+        description="Run code even when a required sandbox layer (e.g. Landlock) cannot be applied; off by default.",
     )
     show_solutions: bool = Field(
-        True, description="Offer an exercise's solution after a learner's attempt; false hides solutions (e.g. for a class)."
+        True,
+        description="Offer an exercise's solution after a learner's attempt; false hides solutions (e.g. for a class).",
     )

@@ -20,8 +20,13 @@ def fresh_process(runs: int = 5) -> dict[str, float]:
     timings = []
     for _ in range(runs):
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "import torch\n" + LAB_WORK], cwd=REPO_ROOT, check=True,
-                       capture_output=True, timeout=120)
+        subprocess.run(
+            [sys.executable, "-c", "import torch\n" + LAB_WORK],
+            cwd=REPO_ROOT,
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
         timings.append((time.perf_counter() - started) * 1000)
     return {"runs": runs, "p50_ms": round(statistics.median(timings), 1), "max_ms": round(max(timings), 1)}
 
@@ -34,7 +39,9 @@ def jupyter_kernels(kernels: int = 3, cells: int = 50) -> dict[str, float]:
     try:
         timings = []
         for manager, client in started:
-            client.execute_interactive("import sys; sys.path.insert(0, %r)\nimport torch\n" % str(REPO_ROOT) + LAB_WORK, timeout=120)
+            client.execute_interactive(
+                "import sys; sys.path.insert(0, %r)\nimport torch\n" % str(REPO_ROOT) + LAB_WORK, timeout=120
+            )
         manager, client = started[0]
         for _ in range(cells):
             begin = time.perf_counter()
@@ -47,8 +54,10 @@ def jupyter_kernels(kernels: int = 3, cells: int = 50) -> dict[str, float]:
             manager.shutdown_kernel(now=True)
     per_kernel = statistics.mean(private)
     return {
-        "kernels": kernels, "cell_p50_ms": round(statistics.median(timings), 2),
+        "kernels": kernels,
+        "cell_p50_ms": round(statistics.median(timings), 2),
         "cell_p99_ms": round(sorted(timings)[int(len(timings) * 0.99) - 1], 2),
         "private_mb_per_kernel": round(per_kernel, 1),
-        "private_gb_for_50": round(per_kernel * 50 / 1024, 1), "private_gb_for_200": round(per_kernel * 200 / 1024, 1),
+        "private_gb_for_50": round(per_kernel * 50 / 1024, 1),
+        "private_gb_for_200": round(per_kernel * 200 / 1024, 1),
     }

@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 from benchmarks.server import REPO_ROOT, free_port
+
 SNIPPET = """import torch
 from torch import nn
 layer = nn.Linear(4, 2)
@@ -33,8 +34,12 @@ layer.weight.grad.shape
 
 def start_server(port: int, args) -> subprocess.Popen:
     env = {
-        **os.environ, "PLAB_PORT": str(port), "PLAB_LOG_LEVEL": "warning", "PLAB_RUN_RATE_LIMIT": "0",
-        "PLAB_RUN_POOL_SIZE": str(args.pool_size), "PLAB_RUN_MAX_CONCURRENT": str(args.max_concurrent),
+        **os.environ,
+        "PLAB_PORT": str(port),
+        "PLAB_LOG_LEVEL": "warning",
+        "PLAB_RUN_RATE_LIMIT": "0",
+        "PLAB_RUN_POOL_SIZE": str(args.pool_size),
+        "PLAB_RUN_MAX_CONCURRENT": str(args.max_concurrent),
     }
     return subprocess.Popen([sys.executable, "-m", "app"], cwd=REPO_ROOT, env=env)
 
@@ -132,15 +137,20 @@ def sandbox_memory(server_pid: int) -> dict:
     forker_rss, forker_pss = sum(r for r, _ in forker_mem), sum(p for _, p in forker_mem)
     worker_mem = [m for m in map(memory_kb, [w for f in forkers for w in children(f)]) if m[0]]
     return {
-        "parent_rss_mb": rss / 1024, "parent_pss_mb": pss / 1024,
-        "forker_rss_mb": forker_rss / 1024, "forker_pss_mb": forker_pss / 1024, "workers": len(worker_mem),
-        "workers_rss_mb": sum(r for r, _ in worker_mem) / 1024, "workers_pss_mb": sum(p for _, p in worker_mem) / 1024,
+        "parent_rss_mb": rss / 1024,
+        "parent_pss_mb": pss / 1024,
+        "forker_rss_mb": forker_rss / 1024,
+        "forker_pss_mb": forker_pss / 1024,
+        "workers": len(worker_mem),
+        "workers_rss_mb": sum(r for r, _ in worker_mem) / 1024,
+        "workers_pss_mb": sum(p for _, p in worker_mem) / 1024,
         "total_pss_mb": (pss + forker_pss + sum(p for _, p in worker_mem)) / 1024,
     }
 
 
-def measure(runs: int = 100, concurrency: int = 20, seconds: float = 15.0, pool_size: int = 4,
-            max_concurrent: int = 4) -> dict:
+def measure(
+    runs: int = 100, concurrency: int = 20, seconds: float = 15.0, pool_size: int = 4, max_concurrent: int = 4
+) -> dict:
     """Start the app, time the snippet at concurrency 1 and at `concurrency`, read the sandbox's memory."""
     port = free_port()
     server = start_server(port, argparse.Namespace(pool_size=pool_size, max_concurrent=max_concurrent))
@@ -156,11 +166,17 @@ def measure(runs: int = 100, concurrency: int = 20, seconds: float = 15.0, pool_
         server.wait(timeout=30)
     return {
         "layers": [name for name, layer in status["layers"].items() if layer["active"]],
-        "pool_size": pool_size, "max_concurrent": max_concurrent, "concurrency": concurrency,
-        "c1_runs": len(single), "c1_p50_ms": round(statistics.median(single), 1),
+        "pool_size": pool_size,
+        "max_concurrent": max_concurrent,
+        "concurrency": concurrency,
+        "c1_runs": len(single),
+        "c1_p50_ms": round(statistics.median(single), 1),
         "c1_p90_ms": round(percentile(single, 0.90), 1),
-        "cn_runs": len(many), "cn_seconds": round(elapsed, 1), "cn_runs_per_s": round(len(many) / elapsed, 1),
-        "cn_p50_ms": round(statistics.median(many), 1), "cn_p99_ms": round(percentile(many, 0.99), 1),
+        "cn_runs": len(many),
+        "cn_seconds": round(elapsed, 1),
+        "cn_runs_per_s": round(len(many) / elapsed, 1),
+        "cn_p50_ms": round(statistics.median(many), 1),
+        "cn_p99_ms": round(percentile(many, 0.99), 1),
         "memory": {key: round(value, 1) if isinstance(value, float) else value for key, value in memory.items()},
     }
 
@@ -174,7 +190,9 @@ def main() -> None:
     parser.add_argument("--max-concurrent", type=int, default=4)
     args = parser.parse_args()
     result = measure(args.runs, args.concurrency, args.seconds, args.pool_size, args.max_concurrent)
-    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; sandbox layers: {', '.join(result['layers'])}")
+    print(
+        f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; sandbox layers: {', '.join(result['layers'])}"
+    )
     print(json.dumps(result, indent=2))
 
 

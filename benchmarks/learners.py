@@ -12,7 +12,9 @@ def learner_requests(learner: int) -> list[str]:
     paths = ["/lessons/tensor-or-parameter"]
     for step in range(5):
         seed = learner * 10 + step
-        paths.append(f"/lessons/tensor-or-parameter?lab=tensor_or_parameter&seed={seed}&shape={step + 1},3&wrapper=parameter")
+        paths.append(
+            f"/lessons/tensor-or-parameter?lab=tensor_or_parameter&seed={seed}&shape={step + 1},3&wrapper=parameter"
+        )
     paths += [scenario.path for scenario in LAB_SCENARIOS]
     return paths
 

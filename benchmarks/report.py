@@ -28,14 +28,36 @@ def targets(results: dict) -> list[list]:
     worst_rps = min(row["rps"] for row in at_50)
     worst_p99 = max(row["p99_ms"] for row in at_50)
     worst_p50 = max(row["p50_ms"] for row in at_1)
-    learners = max((key for key in results["memory"]["2 workers"] if key.startswith("after_") and key.endswith("learners")))
+    learners = max(
+        key for key in results["memory"]["2 workers"] if key.startswith("after_") and key.endswith("learners")
+    )
     pss = results["memory"]["2 workers"][learners]["server_pss"]
     startup = results["startup"]["median_s"]
     return [
-        [f"lab requests/s at 50 connections, 2 workers (worst scenario)", f">= {TARGET_RPS}", f"{worst_rps:.0f}", _verdict(worst_rps >= TARGET_RPS)],
-        ["p99 at 50 connections, 2 workers (worst scenario)", f"< {TARGET_P99_MS} ms", f"{worst_p99} ms", _verdict(worst_p99 < TARGET_P99_MS)],
-        ["p50 at 1 connection (worst scenario)", f"< {TARGET_P50_MS} ms", f"{worst_p50} ms", _verdict(worst_p50 < TARGET_P50_MS)],
-        [f"server memory in total (PSS), 2 workers, {learners.split('_')[1]} learners (sandbox apart)", f"< {TARGET_MEMORY_MB} MB", f"{pss:.0f} MB", _verdict(pss < TARGET_MEMORY_MB)],
+        [
+            "lab requests/s at 50 connections, 2 workers (worst scenario)",
+            f">= {TARGET_RPS}",
+            f"{worst_rps:.0f}",
+            _verdict(worst_rps >= TARGET_RPS),
+        ],
+        [
+            "p99 at 50 connections, 2 workers (worst scenario)",
+            f"< {TARGET_P99_MS} ms",
+            f"{worst_p99} ms",
+            _verdict(worst_p99 < TARGET_P99_MS),
+        ],
+        [
+            "p50 at 1 connection (worst scenario)",
+            f"< {TARGET_P50_MS} ms",
+            f"{worst_p50} ms",
+            _verdict(worst_p50 < TARGET_P50_MS),
+        ],
+        [
+            f"server memory in total (PSS), 2 workers, {learners.split('_')[1]} learners (sandbox apart)",
+            f"< {TARGET_MEMORY_MB} MB",
+            f"{pss:.0f} MB",
+            _verdict(pss < TARGET_MEMORY_MB),
+        ],
         ["start-up to /healthz", f"< {TARGET_STARTUP_S} s", f"{startup} s", _verdict(startup < TARGET_STARTUP_S)],
     ]
 
@@ -44,19 +66,33 @@ def budget_note(results: dict) -> str:
     """Explain the request-rate target as CPU time, against what each lab costs the app alone."""
     cpus = results["machine"]["cpus"]
     budget = 1000 * cpus / TARGET_RPS
-    at_50 = {row["scenario"]: row for row in results["lab_requests"] if row["workers"] == 2 and row["connections"] == 50}
+    at_50 = {
+        row["scenario"]: row for row in results["lab_requests"] if row["workers"] == 2 and row["connections"] == 50
+    }
     runs = results.get("lab_run_ms", {})
-    rows = [[name, ms, runs.get(name, "-"), f"{at_50[name]['rps']:.0f}" if name in at_50 else "-", "yes" if ms < budget else "**no**"]
-            for name, ms in results["in_process_ms"].items()]
+    rows = [
+        [
+            name,
+            ms,
+            runs.get(name, "-"),
+            f"{at_50[name]['rps']:.0f}" if name in at_50 else "-",
+            "yes" if ms < budget else "**no**",
+        ]
+        for name, ms in results["in_process_ms"].items()
+    ]
     floor = results.get("serving_floor")
-    floor_text = "" if floor is None else f"""
+    floor_text = (
+        ""
+        if floor is None
+        else f"""
 
 Serving alone has a cost too: `/healthz`, whose handler does almost nothing, answers
-{floor['rps']:.0f} requests/s at 50 connections with 2 workers, so uvicorn, the middleware and wrk take
-about {1000 * cpus / floor['rps']:.2f} ms of the {budget:.2f} ms before a lab does anything. The lab's run alone
+{floor["rps"]:.0f} requests/s at 50 connections with 2 workers, so uvicorn, the middleware and wrk take
+about {1000 * cpus / floor["rps"]:.2f} ms of the {budget:.2f} ms before a lab does anything. The lab's run alone
 (validate the inputs, build and run the model with torch, read every value, draw the pictures: what
 every request must compute afresh) plus that floor is the least a request can cost; the rest of the app
 column is rendering the HTML and routing."""
+    )
     return f"""{TARGET_RPS} requests/s on {cpus} cores leaves {budget:.2f} ms of CPU per request for everything: the
 app, uvicorn's HTTP work and the load generator, which runs on the same cores. The table shows what
 each request costs the app alone (`python -m benchmarks.in_process`: the ASGI app called in-process,
@@ -70,8 +106,18 @@ connections needs more than {50 * 1000 // TARGET_P99_MS} requests/s.{floor_text}
 def code_cell_targets(cells: dict) -> list[list]:
     return [
         ["code run p50 at concurrency 1", "< 15 ms", f"{cells['c1_p50_ms']} ms", _verdict(cells["c1_p50_ms"] < 15)],
-        [f"code runs/s at concurrency {cells['concurrency']}", ">= 40", f"{cells['cn_runs_per_s']}", _verdict(cells["cn_runs_per_s"] >= 40)],
-        [f"code run p99 at concurrency {cells['concurrency']}", "< 1000 ms", f"{cells['cn_p99_ms']} ms", _verdict(cells["cn_p99_ms"] < 1000)],
+        [
+            f"code runs/s at concurrency {cells['concurrency']}",
+            ">= 40",
+            f"{cells['cn_runs_per_s']}",
+            _verdict(cells["cn_runs_per_s"] >= 40),
+        ],
+        [
+            f"code run p99 at concurrency {cells['concurrency']}",
+            "< 1000 ms",
+            f"{cells['cn_p99_ms']} ms",
+            _verdict(cells["cn_p99_ms"] < 1000),
+        ],
     ]
 
 
@@ -80,23 +126,46 @@ def write_report(results: dict, path: Path, quick: bool) -> None:
     pages = results["pages"]
     jupyter = results["jupyter"]
     fresh = results["fresh_process"]
-    lab_rows = [[r["scenario"], r["workers"], r["connections"], f"{r['rps']:.0f}", r["p50_ms"], r["p90_ms"], r["p99_ms"], r["non_2xx"] + r["socket_errors"]]
-                for r in results["lab_requests"]]
-    tuning_rows = [[r["variant"], r["scenario"], r["connections"], f"{r['rps']:.0f}", r["p50_ms"], r["p99_ms"]] for r in results["tuning"]]
+    lab_rows = [
+        [
+            r["scenario"],
+            r["workers"],
+            r["connections"],
+            f"{r['rps']:.0f}",
+            r["p50_ms"],
+            r["p90_ms"],
+            r["p99_ms"],
+            r["non_2xx"] + r["socket_errors"],
+        ]
+        for r in results["lab_requests"]
+    ]
+    tuning_rows = [
+        [r["variant"], r["scenario"], r["connections"], f"{r['rps']:.0f}", r["p50_ms"], r["p99_ms"]]
+        for r in results["tuning"]
+    ]
     memory_rows = []
     for workers, figures in results["memory"].items():
         for stage, value in figures.items():
             if isinstance(value, dict):
-                memory_rows.append([workers, stage.replace("_", " "), value["server_rss"], value["server_pss"],
-                                    value["server_uss"], value["sandbox_rss"], value["sandbox_pss"]])
+                memory_rows.append(
+                    [
+                        workers,
+                        stage.replace("_", " "),
+                        value["server_rss"],
+                        value["server_pss"],
+                        value["server_uss"],
+                        value["sandbox_rss"],
+                        value["sandbox_pss"],
+                    ]
+                )
     text = f"""# Benchmarks
 
-Measured by `scripts/bench` (`python -m benchmarks.run{' --quick' if quick else ''}`) on {machine['date']}:
-{machine['cpus']} CPUs, Python {machine['python']}, torch {machine['torch']}, {machine['platform']}.
+Measured by `scripts/bench` (`python -m benchmarks.run{" --quick" if quick else ""}`) on {machine["date"]}:
+{machine["cpus"]} CPUs, Python {machine["python"]}, torch {machine["torch"]}, {machine["platform"]}.
 Load comes from `wrk` (one thread, bounded duration) on 127.0.0.1; each lab request is what htmx
 sends when a learner presses Run (the server runs torch and renders the lab's HTML block). The raw
-figures are in `docs/benchmarks.json`. The suite took {results['duration_s']} s.
-{'**Quick run: short durations, figures are indicative only.**' if quick else ''}
+figures are in `docs/benchmarks.json`. The suite took {results["duration_s"]} s.
+{"**Quick run: short durations, figures are indicative only.**" if quick else ""}
 
 ## Targets
 
@@ -111,7 +180,7 @@ figures are in `docs/benchmarks.json`. The suite took {results['duration_s']} s.
 ## Tuning (1 worker)
 
 Each knob measured both ways in the same run: both servers of a pair run side by side and wrk
-alternates between them, {results['tuning_rounds']} runs each, the run with the median requests/s shown. Two more
+alternates between them, {results["tuning_rounds"]} runs each, the run with the median requests/s shown. Two more
 tunings are measured elsewhere: forking the workers after torch is loaded (Memory, against
 `uvicorn --workers 2`) and work taken out of the heaviest labs (docs/tuning.md).
 
@@ -119,10 +188,15 @@ tunings are measured elsewhere: forking the workers after torch is loaded (Memor
 
 ## Pages
 
-{_table(["page", "requests/s", "p50 ms", "p99 ms"], [[r["scenario"], f"{r['rps']:.0f}", r["p50_ms"], r["p99_ms"]] for r in pages["latency"]])}
+{
+        _table(
+            ["page", "requests/s", "p50 ms", "p99 ms"],
+            [[r["scenario"], f"{r['rps']:.0f}", r["p50_ms"], r["p99_ms"]] for r in pages["latency"]],
+        )
+    }
 
-A first visit to a lesson transfers {pages['first_visit_bytes']:,} bytes of HTML, CSS and JavaScript
-({pages['first_visit_gzip_bytes']:,} if gzipped); the lesson's HTML alone is {pages['html_bytes']:,} bytes.
+A first visit to a lesson transfers {pages["first_visit_bytes"]:,} bytes of HTML, CSS and JavaScript
+({pages["first_visit_gzip_bytes"]:,} if gzipped); the lesson's HTML alone is {pages["html_bytes"]:,} bytes.
 
 ## Memory (MB; RSS counts shared pages in every process, PSS splits them, USS is private)
 
@@ -138,26 +212,58 @@ Labs keep no per-learner state, so memory after the second round of learners sho
 
 ## Start-up
 
-Process start to `/healthz` answering: median {results['startup']['median_s']} s over {results['startup']['runs']} starts (max {results['startup']['max_s']} s).
+Process start to `/healthz` answering: median {results["startup"]["median_s"]} s over {
+        results["startup"]["runs"]
+    } starts (max {results["startup"]["max_s"]} s).
 
 ## Code cells (sandboxed runs of a tiny forward + backward)
 
-End to end over HTTP (`POST /api/run`): pool of {results['code_cells']['pool_size']} warm workers,
-{results['code_cells']['max_concurrent']} runs at once per app process; layers active:
-{', '.join(results['code_cells']['layers'])}.
+End to end over HTTP (`POST /api/run`): pool of {results["code_cells"]["pool_size"]} warm workers,
+{results["code_cells"]["max_concurrent"]} runs at once per app process; layers active:
+{", ".join(results["code_cells"]["layers"])}.
 
-{_table(["measure", "value"], [
-    ["concurrency 1: p50 / p90", f"{results['code_cells']['c1_p50_ms']} / {results['code_cells']['c1_p90_ms']} ms ({results['code_cells']['c1_runs']} runs)"],
-    [f"concurrency {results['code_cells']['concurrency']}: runs per second", f"{results['code_cells']['cn_runs_per_s']} ({results['code_cells']['cn_runs']} runs in {results['code_cells']['cn_seconds']} s)"],
-    [f"concurrency {results['code_cells']['concurrency']}: p50 / p99", f"{results['code_cells']['cn_p50_ms']} / {results['code_cells']['cn_p99_ms']} ms"],
-] + [[f"sandbox memory: {key.replace('_', ' ')}", value] for key, value in results['code_cells']['memory'].items()])}
+{
+        _table(
+            ["measure", "value"],
+            [
+                [
+                    "concurrency 1: p50 / p90",
+                    f"{results['code_cells']['c1_p50_ms']} / {results['code_cells']['c1_p90_ms']} ms ({results['code_cells']['c1_runs']} runs)",
+                ],
+                [
+                    f"concurrency {results['code_cells']['concurrency']}: runs per second",
+                    f"{results['code_cells']['cn_runs_per_s']} ({results['code_cells']['cn_runs']} runs in {results['code_cells']['cn_seconds']} s)",
+                ],
+                [
+                    f"concurrency {results['code_cells']['concurrency']}: p50 / p99",
+                    f"{results['code_cells']['cn_p50_ms']} / {results['code_cells']['cn_p99_ms']} ms",
+                ],
+            ]
+            + [
+                [f"sandbox memory: {key.replace('_', ' ')}", value]
+                for key, value in results["code_cells"]["memory"].items()
+            ],
+        )
+    }
 
 ## Alternatives, same machine, same work
 
 | approach | per request | memory |
 |---|---|---|
-| Parameter Lab, 1 worker, 1 connection | {[r for r in results['lab_requests'] if r['workers'] == 1 and r['connections'] == 1][0]['p50_ms']} ms p50 | {results['memory']['1 worker']['idle']['server_rss']} MB RSS for the whole web server, shared by every learner (+ {results['memory']['1 worker']['idle']['sandbox_pss']} MB PSS for the code-cell sandbox) |
-| fresh `python -c "import torch; ..."` per request | {fresh['p50_ms']} ms p50 ({fresh['runs']} runs) | one process per request |
-| Jupyter kernel per learner (warm) | {jupyter['cell_p50_ms']} ms p50 cell round trip | {jupyter['private_mb_per_kernel']} MB private per kernel: {jupyter['private_gb_for_50']} GB for 50 learners, {jupyter['private_gb_for_200']} GB for 200 |
+| Parameter Lab, 1 worker, 1 connection | {
+        [r for r in results["lab_requests"] if r["workers"] == 1 and r["connections"] == 1][0]["p50_ms"]
+    } ms p50 | {
+        results["memory"]["1 worker"]["idle"]["server_rss"]
+    } MB RSS for the whole web server, shared by every learner (+ {
+        results["memory"]["1 worker"]["idle"]["sandbox_pss"]
+    } MB PSS for the code-cell sandbox) |
+| fresh `python -c "import torch; ..."` per request | {fresh["p50_ms"]} ms p50 ({
+        fresh["runs"]
+    } runs) | one process per request |
+| Jupyter kernel per learner (warm) | {jupyter["cell_p50_ms"]} ms p50 cell round trip | {
+        jupyter["private_mb_per_kernel"]
+    } MB private per kernel: {jupyter["private_gb_for_50"]} GB for 50 learners, {
+        jupyter["private_gb_for_200"]
+    } GB for 200 |
 """
     path.write_text(text)

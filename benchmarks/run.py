@@ -40,8 +40,13 @@ def lab_load(seconds: float) -> list[dict]:
         with running_server(workers=workers) as (url, _, _):
             for scenario in LAB_SCENARIOS:
                 for connections in (1, 10, 50):
-                    figures = measure(url + scenario.path, connections, seconds, HTMX if scenario.htmx else None,
-                                      warm_up=connections == 1)
+                    figures = measure(
+                        url + scenario.path,
+                        connections,
+                        seconds,
+                        HTMX if scenario.htmx else None,
+                        warm_up=connections == 1,
+                    )
                     rows.append({"scenario": scenario.name, "workers": workers, "connections": connections, **figures})
                     print(rows[-1], flush=True)
     return rows
@@ -53,7 +58,17 @@ def serving_floor(seconds: float) -> dict:
         return measure(url + "/healthz", 50, seconds, warm_up=True)
 
 
-UVICORN = [sys.executable, "-m", "uvicorn", "app.main:app", "--port", "{port}", "--log-level", "warning", "--no-access-log"]
+UVICORN = [
+    sys.executable,
+    "-m",
+    "uvicorn",
+    "app.main:app",
+    "--port",
+    "{port}",
+    "--log-level",
+    "warning",
+    "--no-access-log",
+]
 
 
 TUNING_ROUNDS = 3  # runs of each variant, alternating with its pair; the median run is reported
@@ -73,19 +88,50 @@ def tuning(seconds: float) -> list[dict]:
     """
     lesson_1, registration, gallery = LAB_SCENARIOS[0], LAB_SCENARIOS[1], LAB_SCENARIOS[2]
     pairs = [  # (before label, how its server starts), default label, scenario, connections
-        (("event loop: uvloop (the default before)", {"command": UVICORN + ["--loop", "uvloop", "--http", "httptools"]}),
-         "event loop: asyncio (default)", registration, 50),
-        (("HTTP parser: h11", {"command": UVICORN + ["--http", "h11", "--loop", "asyncio"]}),
-         "HTTP parser: httptools (default)", lesson_1, 10),
+        (
+            (
+                "event loop: uvloop (the default before)",
+                {"command": UVICORN + ["--loop", "uvloop", "--http", "httptools"]},
+            ),
+            "event loop: asyncio (default)",
+            registration,
+            50,
+        ),
+        (
+            ("HTTP parser: h11", {"command": UVICORN + ["--http", "h11", "--loop", "asyncio"]}),
+            "HTTP parser: httptools (default)",
+            lesson_1,
+            10,
+        ),
         (("torch threads: 2", {"torch_threads": 2}), "torch threads: 1 (default)", lesson_1, 10),
-        (("access log on", {"extra_env": {"PLAB_ACCESS_LOG": "true", "PLAB_LOG_LEVEL": "info"}}),
-         "access log off (default)", lesson_1, 10),
-        (("glibc returns freed memory at once (the default before)", {"extra_env": {"PLAB_KEEP_FREED_MEMORY": "false"}}),
-         "glibc keeps freed memory for the next request (default)", gallery, 10),
+        (
+            ("access log on", {"extra_env": {"PLAB_ACCESS_LOG": "true", "PLAB_LOG_LEVEL": "info"}}),
+            "access log off (default)",
+            lesson_1,
+            10,
+        ),
+        (
+            (
+                "glibc returns freed memory at once (the default before)",
+                {"extra_env": {"PLAB_KEEP_FREED_MEMORY": "false"}},
+            ),
+            "glibc keeps freed memory for the next request (default)",
+            gallery,
+            10,
+        ),
         (("gzip off", {"extra_env": {"PLAB_GZIP": "false"}}), "gzip on, level 1 (default)", lesson_1, 10),
-        (("gzip level 5 (the default before)", {"extra_env": {"PLAB_GZIP_LEVEL": "5"}}), "gzip level 1 (default)", registration, 10),
-        (("full garbage collections walk torch's objects", {"extra_env": {"PLAB_GC_FREEZE": "false"}}),
-         "gc.freeze() after warm-up (default)", registration, 1),
+        (
+            ("gzip level 5 (the default before)", {"extra_env": {"PLAB_GZIP_LEVEL": "5"}}),
+            "gzip level 1 (default)",
+            registration,
+            10,
+        ),
+        (
+            ("full garbage collections walk torch's objects", {"extra_env": {"PLAB_GC_FREEZE": "false"}}),
+            "gc.freeze() after warm-up (default)",
+            registration,
+            1,
+        ),
     ]
     rows = []
     for (before_label, before_options), default_label, scenario, connections in pairs:
@@ -99,7 +145,9 @@ def tuning(seconds: float) -> list[dict]:
                 for label, url in urls.items():
                     runs[label].append(run_wrk(url, connections, max(1, round(seconds / 2)), headers=headers))
         for label in urls:
-            rows.append({"variant": label, "scenario": scenario.name, "connections": connections, **_median_run(runs[label])})
+            rows.append(
+                {"variant": label, "scenario": scenario.name, "connections": connections, **_median_run(runs[label])}
+            )
             print(rows[-1], flush=True)
     return rows
 
@@ -108,8 +156,12 @@ def pages(seconds: float) -> dict:
     with running_server() as (url, _, _):
         latency = [{"scenario": s.name, **measure(url + s.path, 1, seconds, warm_up=True)} for s in PAGE_SCENARIOS]
         html = urllib.request.urlopen(url + PAGE_SCENARIOS[0].path).read()
-        assets = [url + "/static/css/site.css", url + "/static/vendor/htmx.min.js", url + "/static/js/progress.js",
-                  url + "/static/favicon.svg"]
+        assets = [
+            url + "/static/css/site.css",
+            url + "/static/vendor/htmx.min.js",
+            url + "/static/js/progress.js",
+            url + "/static/favicon.svg",
+        ]
         bodies = [html] + [urllib.request.urlopen(asset).read() for asset in assets]
     return {
         "latency": latency,
@@ -134,8 +186,11 @@ def memory(learners: int) -> dict:
             second = asyncio.run(simulate(url, learners))
             after_second = memory_mb(pid)
         result[name] = {
-            "idle": idle, f"after_{learners}_learners": after_first, f"after_{learners}_more": after_second,
-            "requests": first["requests"] + second["requests"], "failures": first["failures"] + second["failures"],
+            "idle": idle,
+            f"after_{learners}_learners": after_first,
+            f"after_{learners}_more": after_second,
+            "requests": first["requests"] + second["requests"],
+            "failures": first["failures"] + second["failures"],
         }
         print(result, flush=True)
     return result
@@ -156,8 +211,13 @@ def main() -> None:
     seconds = 2 if args.quick else 8
     started = time.time()
     results = {
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "torch": torch.__version__,
-                    "platform": platform.platform(), "date": time.strftime("%Y-%m-%d")},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "torch": torch.__version__,
+            "platform": platform.platform(),
+            "date": time.strftime("%Y-%m-%d"),
+        },
         "startup": startup(),
         "in_process_ms": in_process.measure(100 if args.quick else 300),
         "lab_run_ms": in_process.measure_lab_runs(100 if args.quick else 300),

@@ -47,8 +47,11 @@ def _smaps_mb(pid: int) -> dict[str, float]:
     except OSError:
         return {"rss": 0.0, "pss": 0.0, "uss": 0.0}
     kb = {key: int(value.strip().split()[0]) for key, value in (line.split(":", 1) for line in lines)}
-    return {"rss": kb.get("Rss", 0) / 1024, "pss": kb.get("Pss", 0) / 1024,
-            "uss": (kb.get("Private_Clean", 0) + kb.get("Private_Dirty", 0)) / 1024}
+    return {
+        "rss": kb.get("Rss", 0) / 1024,
+        "pss": kb.get("Pss", 0) / 1024,
+        "uss": (kb.get("Private_Clean", 0) + kb.get("Private_Dirty", 0)) / 1024,
+    }
 
 
 def _is_sandbox(pid: int) -> bool:
@@ -85,19 +88,24 @@ def _wait_for_sandbox(url: str, deadline: float) -> None:
 
 
 @contextmanager
-def running_server(workers: int = 1, torch_threads: int = 1, extra_env: dict | None = None,
-                   command: list[str] | None = None):
+def running_server(
+    workers: int = 1, torch_threads: int = 1, extra_env: dict | None = None, command: list[str] | None = None
+):
     """Start `python -m app` (or another command serving the app on PLAB_PORT), wait for /healthz,
     yield (base_url, pid, seconds_to_ready), then stop it."""
     port = free_port()
     env = {
-        **os.environ, "PLAB_PORT": str(port), "PLAB_HOST": "127.0.0.1", "PLAB_WORKERS": str(workers),
-        "PLAB_TORCH_THREADS": str(torch_threads), "PLAB_LOG_LEVEL": "warning", **(extra_env or {}),
+        **os.environ,
+        "PLAB_PORT": str(port),
+        "PLAB_HOST": "127.0.0.1",
+        "PLAB_WORKERS": str(workers),
+        "PLAB_TORCH_THREADS": str(torch_threads),
+        "PLAB_LOG_LEVEL": "warning",
+        **(extra_env or {}),
     }
     started = time.perf_counter()
     argv = [part.replace("{port}", str(port)) for part in command] if command else [sys.executable, "-m", "app"]
-    process = subprocess.Popen(argv, cwd=REPO_ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(argv, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     ready_after = None
     try:

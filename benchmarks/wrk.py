@@ -12,8 +12,14 @@ def _ms(text: str) -> float:
     return float(number) * UNITS[unit]
 
 
-def run_wrk(url: str, connections: int, seconds: float, method: str = "GET", body: str | None = None,
-            headers: dict[str, str] | None = None) -> dict[str, float]:
+def run_wrk(
+    url: str,
+    connections: int,
+    seconds: float,
+    method: str = "GET",
+    body: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> dict[str, float]:
     """Load one URL for a bounded time from one wrk thread; return requests/s, p50, p90, p99 in ms."""
     lua = ["wrk.method = %r" % method]
     if body is not None:
@@ -25,7 +31,10 @@ def run_wrk(url: str, connections: int, seconds: float, method: str = "GET", bod
         script.flush()
         output = subprocess.run(
             ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s", "-s", script.name, url],
-            capture_output=True, text=True, timeout=seconds + 30, check=True,
+            capture_output=True,
+            text=True,
+            timeout=seconds + 30,
+            check=True,
         ).stdout
     result = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))}
     for percentile in ("50", "90", "99"):

@@ -4,10 +4,10 @@ committed figures. No timing is asserted here; the figures live in docs/benchmar
 import json
 from concurrent.futures import ThreadPoolExecutor
 
+from app.settings import REPO_ROOT
 from benchmarks import in_process
 from benchmarks.report import write_report
 from benchmarks.scenarios import LAB_SCENARIOS
-from app.settings import REPO_ROOT
 
 
 def test_every_benchmark_request_is_answered_by_the_app():

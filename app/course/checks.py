@@ -15,11 +15,10 @@ The probe lives in lessons/checks/<check_id>.py: it runs with `torch` and `nn` i
 
 import re
 from pathlib import Path
+from typing import Literal
 
 import torch
 from markdown_it import MarkdownIt
-from typing import Literal
-
 from pydantic import BaseModel, ConfigDict
 from torch import nn
 
@@ -67,10 +66,16 @@ def parse_check(check_id: str, lines: list[str], where: str) -> CheckPart:
         if line.startswith("- "):
             match = OPTION.match(line)
             if not match:
-                raise ValueError(f"{where}: write options as '- key = text :: feedback' (key: letters, digits, _ . ( ) [ ] -)")
+                raise ValueError(
+                    f"{where}: write options as '- key = text :: feedback' (key: letters, digits, _ . ( ) [ ] -)"
+                )
             text = match["text"] or f"`{match['key']}`"
             feedback = match["feedback"]
-            options.append(CheckOption(key=match["key"], text_html=_inline(text), feedback_html=_inline(feedback) if feedback else None))
+            options.append(
+                CheckOption(
+                    key=match["key"], text_html=_inline(text), feedback_html=_inline(feedback) if feedback else None
+                )
+            )
         elif options and line.strip():
             raise ValueError(f"{where}: put the question before the options; text after an option is not allowed")
         else:
@@ -86,7 +91,9 @@ def parse_check(check_id: str, lines: list[str], where: str) -> CheckPart:
 
 def load_probes(folder: Path) -> dict[str, str]:
     """Read every probe script's source, keyed by check id (the file's stem)."""
-    return {path.stem: path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.py"))} if folder.is_dir() else {}
+    return (
+        {path.stem: path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.py"))} if folder.is_dir() else {}
+    )
 
 
 def run_probe(code: str) -> ProbeResult:

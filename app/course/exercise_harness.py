@@ -26,7 +26,7 @@ from app.runner.service import RunResult
 
 REPORT_LIMIT = 3_900  # below the sandbox's value limit (4 000 characters), so a report is never cut
 
-HARNESS = r'''def __plab_exercise(learner, checker):
+HARNESS = r"""def __plab_exercise(learner, checker):
     import json, linecache, traceback
     out = {"v": 1, "stage": "checked", "invariants": [], "mistakes": [], "error": None}
 
@@ -73,7 +73,7 @@ HARNESS = r'''def __plab_exercise(learner, checker):
 
 
 __plab_exercise(%(learner)s, %(checker)s)
-'''
+"""
 
 
 def compact_checker(source: str) -> str:
@@ -81,8 +81,13 @@ def compact_checker(source: str) -> str:
     tree = ast.parse(source)
     for node in ast.walk(tree):
         body = getattr(node, "body", None)
-        if (isinstance(body, list) and body and isinstance(body[0], ast.Expr)
-                and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str)):
+        if (
+            isinstance(body, list)
+            and body
+            and isinstance(body[0], ast.Expr)
+            and isinstance(body[0].value, ast.Constant)
+            and isinstance(body[0].value.value, str)
+        ):
             body.pop(0)
             if not body:
                 body.append(ast.Pass())

@@ -118,15 +118,20 @@ def load_exercises(folder: Path) -> dict[str, ExerciseSpec]:
             raise ValueError(f"{path}: each exercise is a folder named with a-z, 0-9 and _ holding {', '.join(FILES)}")
         names = {child.name for child in path.iterdir() if child.name != "__pycache__"}
         if names != set(FILES):
-            raise ValueError(f"{path}: an exercise folder holds exactly {', '.join(FILES)}; found {', '.join(sorted(names))}")
+            raise ValueError(
+                f"{path}: an exercise folder holds exactly {', '.join(FILES)}; found {', '.join(sorted(names))}"
+            )
         try:
             texts = {name: (path / name).read_text(encoding="utf-8") for name in FILES}
         except UnicodeDecodeError:
             raise ValueError(f"{path}: save the files as UTF-8") from None
         ids = _declared_ids(path / "check.py", texts["check.py"])
         specs[path.name] = ExerciseSpec(
-            exercise_id=path.name, starter=texts["starter.py"], solution=texts["solution.py"],
-            checker=texts["check.py"], **ids,
+            exercise_id=path.name,
+            starter=texts["starter.py"],
+            solution=texts["solution.py"],
+            checker=texts["check.py"],
+            **ids,
         )
     return specs
 
@@ -147,18 +152,26 @@ def parse_exercise(spec: ExerciseSpec, lines: list[str], where: str) -> Exercise
                 hints.append(_inline(hint["text"]))
             elif (invariant := INVARIANT.match(line)) is not None:
                 if invariant["id"] not in spec.invariants or invariant["id"] in labels:
-                    raise ValueError(f"{where}: invariant '{invariant['id']}' is unknown or repeated; "
-                                     f"lessons/exercises/{spec.exercise_id}/check.py declares: {', '.join(spec.invariants)}")
+                    raise ValueError(
+                        f"{where}: invariant '{invariant['id']}' is unknown or repeated; "
+                        f"lessons/exercises/{spec.exercise_id}/check.py declares: {', '.join(spec.invariants)}"
+                    )
                 labels[invariant["id"]] = (_inline(invariant["label"]), _inline(invariant["feedback"]))
             elif (mistake := MISTAKE.match(line)) is not None:
                 if mistake["id"] not in spec.mistakes or mistake["id"] in mistakes:
-                    raise ValueError(f"{where}: mistake '{mistake['id']}' is unknown or repeated; "
-                                     f"lessons/exercises/{spec.exercise_id}/check.py declares: {', '.join(spec.mistakes) or 'none'}")
+                    raise ValueError(
+                        f"{where}: mistake '{mistake['id']}' is unknown or repeated; "
+                        f"lessons/exercises/{spec.exercise_id}/check.py declares: {', '.join(spec.mistakes) or 'none'}"
+                    )
                 mistakes[mistake["id"]] = _inline(mistake["text"])
             else:
-                raise ValueError(f"{where}: write '- hint: text', '- invariant <id>: label :: feedback' or '- mistake <id>: text'")
+                raise ValueError(
+                    f"{where}: write '- hint: text', '- invariant <id>: label :: feedback' or '- mistake <id>: text'"
+                )
         elif (hints or labels or mistakes) and line.strip():
-            raise ValueError(f"{where}: put the task first; after the first hint, invariant or mistake line only such lines may follow")
+            raise ValueError(
+                f"{where}: put the task first; after the first hint, invariant or mistake line only such lines may follow"
+            )
         else:
             statement.append(line)
     if not "\n".join(statement).strip():
@@ -169,8 +182,13 @@ def parse_exercise(spec: ExerciseSpec, lines: list[str], where: str) -> Exercise
     if missing:
         raise ValueError(f"{where}: give a line for every id the checker declares; missing: {', '.join(missing)}")
     return ExercisePart(
-        exercise_id=spec.exercise_id, statement_html=_markdown.render("\n".join(statement).strip()),
-        hints_html=tuple(hints), starter=spec.starter, mistakes=mistakes,
-        invariants=tuple(ExerciseInvariant(invariant_id=i, label_html=labels[i][0], feedback_html=labels[i][1])
-                         for i in spec.invariants),
+        exercise_id=spec.exercise_id,
+        statement_html=_markdown.render("\n".join(statement).strip()),
+        hints_html=tuple(hints),
+        starter=spec.starter,
+        mistakes=mistakes,
+        invariants=tuple(
+            ExerciseInvariant(invariant_id=i, label_html=labels[i][0], feedback_html=labels[i][1])
+            for i in spec.invariants
+        ),
     )

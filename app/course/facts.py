@@ -3,16 +3,16 @@
 A lesson writes [[fact:<id>]] instead of typing a value, so the text and torch cannot disagree.
 """
 
-from typing import Callable
+from collections.abc import Callable
 
 import torch
 from torch import nn
 
 from app.labs.facts_devices_training import DEVICES_TRAINING_FACTS
-from app.labs.registration.facts import REGISTRATION_FACTS
 from app.labs.facts_state import STATE_FACTS
 from app.labs.gradients.facts import GRADIENT_FACTS
 from app.labs.rebinding.facts import REBINDING_FACTS
+from app.labs.registration.facts import REGISTRATION_FACTS
 
 
 def _parameter() -> nn.Parameter:

@@ -15,7 +15,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 from urllib.parse import parse_qsl
 
 import yaml
@@ -79,7 +79,11 @@ class CellPart(BaseModel):
         return hashlib.sha256(self.code.encode("utf-8")).hexdigest()[:16]
 
 
-Part = Annotated[Union[MarkdownPart, CalloutPart, LabPart, CheckPart, CellPart, ExercisePart], Field(discriminator="kind")]
+Part = Annotated[
+    MarkdownPart | CalloutPart | LabPart | CheckPart | CellPart | ExercisePart, Field(discriminator="kind")
+]
+
+
 @dataclass(frozen=True)
 class KnownIds:
     """The ids a lesson may reference; anything else is a broken lesson."""
@@ -130,7 +134,9 @@ class Lesson(BaseModel):
 
 def _split_front_matter(path: Path, text: str) -> tuple[dict, str]:
     if not text.startswith("---\n"):
-        raise LessonError(f"{path}: start the file with a '---' line, then the front matter (title, summary), then '---'")
+        raise LessonError(
+            f"{path}: start the file with a '---' line, then the front matter (title, summary), then '---'"
+        )
     try:
         header, body = text[4:].split("\n---\n", 1)
     except ValueError:
@@ -154,7 +160,9 @@ def load_cells(folder: Path) -> dict[str, str]:
             continue
         name = CELL_FILE_NAME.match(path.name)
         if not name:
-            raise LessonError(f"{path}: name starter cells <cell_id>.py with a-z, 0-9 and _, e.g. tensor_or_parameter.py")
+            raise LessonError(
+                f"{path}: name starter cells <cell_id>.py with a-z, 0-9 and _, e.g. tensor_or_parameter.py"
+            )
         try:
             cells[name["id"]] = path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
@@ -177,7 +185,9 @@ def _parse_body(path: Path, body: str, known: KnownIds) -> tuple[Part, ...]:
         html = _markdown.render(text)
         for fact_id in FACT.findall(html):
             if fact_id not in known.facts:
-                raise LessonError(f"{path}: unknown fact '{fact_id}'; known facts are: {', '.join(sorted(known.facts))}")
+                raise LessonError(
+                    f"{path}: unknown fact '{fact_id}'; known facts are: {', '.join(sorted(known.facts))}"
+                )
         parts.append(CalloutPart(style=block[1], html=html) if block else MarkdownPart(html=html))
 
     for number, line in enumerate(body.splitlines(), start=1):
@@ -217,8 +227,10 @@ def _parse_body(path: Path, body: str, known: KnownIds) -> tuple[Part, ...]:
             block = ("check", arg)
         elif kind == "exercise":
             if arg not in known.exercises:
-                raise LessonError(f"{where}: unknown exercise '{arg}'; put its starter.py, solution.py and check.py"
-                                  f" in lessons/exercises/{arg}/ (existing: {', '.join(sorted(known.exercises)) or 'none'})")
+                raise LessonError(
+                    f"{where}: unknown exercise '{arg}'; put its starter.py, solution.py and check.py"
+                    f" in lessons/exercises/{arg}/ (existing: {', '.join(sorted(known.exercises)) or 'none'})"
+                )
             flush()
             block = ("exercise", arg)
         elif kind == "lab":
@@ -228,8 +240,10 @@ def _parse_body(path: Path, body: str, known: KnownIds) -> tuple[Part, ...]:
             parts.append(LabPart(lab_id=arg, start=tuple(parse_qsl(extra or "", keep_blank_values=True))))
         elif kind == "cell":
             if arg not in known.cells:
-                raise LessonError(f"{where}: unknown cell '{arg}'; put its starter code in lessons/{CELLS_FOLDER}/{arg}.py"
-                                  f" (existing cells: {', '.join(sorted(known.cells)) or 'none'})")
+                raise LessonError(
+                    f"{where}: unknown cell '{arg}'; put its starter code in lessons/{CELLS_FOLDER}/{arg}.py"
+                    f" (existing cells: {', '.join(sorted(known.cells)) or 'none'})"
+                )
             flush()
             parts.append(CellPart(cell_id=arg, code=known.cells[arg]))
         else:
@@ -259,8 +273,14 @@ def parse_lesson(path: Path, locale: str, known: KnownIds) -> Lesson:
     if not any(isinstance(part, LabPart) for part in parts):
         raise LessonError(f"{path}: every lesson embeds at least one lab; add a line '::: lab <id>'")
     return Lesson(
-        slug=name["slug"], locale=locale, order=int(name["order"]), file_name=path.name,
-        title=front.title, summary=front.summary, summary_html=_markdown.renderInline(front.summary), parts=parts,
+        slug=name["slug"],
+        locale=locale,
+        order=int(name["order"]),
+        file_name=path.name,
+        title=front.title,
+        summary=front.summary,
+        summary_html=_markdown.renderInline(front.summary),
+        parts=parts,
     )
 
 

@@ -5,9 +5,9 @@ from pathlib import Path
 
 from app.course.checks import load_probes
 from app.course.exercises import ExerciseSpec, load_exercises
-from app.labs import LABS
 from app.course.facts import FACTS
 from app.course.lessons import KnownIds, Lesson, LessonError, load_cells, load_lessons
+from app.labs import LABS
 
 
 @dataclass(frozen=True)
@@ -27,8 +27,13 @@ def known_ids(lessons_dir: Path) -> tuple[KnownIds, dict[str, str], dict[str, Ex
         exercises = load_exercises(lessons_dir / "exercises")
     except ValueError as exc:
         raise LessonError(str(exc)) from None
-    known = KnownIds(labs=set(LABS), facts=set(FACTS), checks=set(probes),
-                     cells=load_cells(lessons_dir / "cells"), exercises=exercises)
+    known = KnownIds(
+        labs=set(LABS),
+        facts=set(FACTS),
+        checks=set(probes),
+        cells=load_cells(lessons_dir / "cells"),
+        exercises=exercises,
+    )
     return known, probes, exercises
 
 

@@ -1,7 +1,8 @@
 """What every lab is: a pure function from validated, bounded inputs to a result."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 

@@ -99,29 +99,33 @@ class Result(BaseModel):
 def code_for(params: Params) -> str:
     """Write the Python that the lab runs, step by step."""
     dtype = f"torch.{params.dtype}"
-    return "\n".join([
-        f"torch.manual_seed({params.seed})",
-        f"model = RunningScaler({params.features})",
-        f"model.to({dtype})",
-        f"x = torch.randn({params.batch}, {params.features}, dtype={dtype})",
-        "loss = model(x).pow(2).mean()  # a forward in train mode",
-        "loss.backward()",
-        f"optimizer = {OPTIMIZER_CODE[params.optimizer]}(model.parameters(), lr={params.lr})",
-        "optimizer.step()",
-        "state = model.state_dict()",
-        f"copy = RunningScaler({params.features}).to({dtype})",
-        "copy.load_state_dict(state)",
-    ])
+    return "\n".join(
+        [
+            f"torch.manual_seed({params.seed})",
+            f"model = RunningScaler({params.features})",
+            f"model.to({dtype})",
+            f"x = torch.randn({params.batch}, {params.features}, dtype={dtype})",
+            "loss = model(x).pow(2).mean()  # a forward in train mode",
+            "loss.backward()",
+            f"optimizer = {OPTIMIZER_CODE[params.optimizer]}(model.parameters(), lr={params.lr})",
+            "optimizer.step()",
+            "state = model.state_dict()",
+            f"copy = RunningScaler({params.features}).to({dtype})",
+            "copy.load_state_dict(state)",
+        ]
+    )
 
 
 def batchnorm_code(params: Params) -> str:
-    return "\n".join([
-        f"bn = nn.BatchNorm1d({params.features}, momentum={params.momentum})",
-        f"batch = torch.randn({params.batch}, {params.features}) * 2 + 1",
-        "bn(batch)  # bn.training is True",
-        "bn.eval()",
-        "bn(batch)",
-    ])
+    return "\n".join(
+        [
+            f"bn = nn.BatchNorm1d({params.features}, momentum={params.momentum})",
+            f"batch = torch.randn({params.batch}, {params.features}) * 2 + 1",
+            "bn(batch)  # bn.training is True",
+            "bn.eval()",
+            "bn(batch)",
+        ]
+    )
 
 
 def _values(module: nn.Module) -> dict[str, torch.Tensor]:
@@ -159,17 +163,29 @@ def attribute_fates(params: Params) -> tuple[list[AttributeFate], list[str], str
     fates = []
     for name in ATTRIBUTES:
         tensor = getattr(model, name)
-        equal_before, equal_after = torch.equal(copy_before[name], final[name]), torch.equal(copy_after[name], final[name])
-        fates.append(AttributeFate(
-            name=name, kind=KINDS[name],
-            in_parameters=any(p is tensor for p in model.parameters()),
-            in_buffers=any(b is tensor for b in model.buffers()),
-            dtype_before=dtypes_before[name], dtype_after=str(tensor.dtype),
-            converted=dtypes_before[name] != str(tensor.dtype), same_object_after_to=same_object[name],
-            changed_by_forward=by_forward[name], has_grad=has_grad[name], changed_by_step=by_step[name],
-            in_state_dict=name in saved, equal_before_load=equal_before, equal_after_load=equal_after,
-            restored=not equal_before and equal_after,
-        ))
+        equal_before, equal_after = (
+            torch.equal(copy_before[name], final[name]),
+            torch.equal(copy_after[name], final[name]),
+        )
+        fates.append(
+            AttributeFate(
+                name=name,
+                kind=KINDS[name],
+                in_parameters=any(p is tensor for p in model.parameters()),
+                in_buffers=any(b is tensor for b in model.buffers()),
+                dtype_before=dtypes_before[name],
+                dtype_after=str(tensor.dtype),
+                converted=dtypes_before[name] != str(tensor.dtype),
+                same_object_after_to=same_object[name],
+                changed_by_forward=by_forward[name],
+                has_grad=has_grad[name],
+                changed_by_step=by_step[name],
+                in_state_dict=name in saved,
+                equal_before_load=equal_before,
+                equal_after_load=equal_after,
+                restored=not equal_before and equal_after,
+            )
+        )
     return fates, list(state), repr(load_result)
 
 
@@ -188,10 +204,15 @@ def batchnorm_stats(params: Params) -> tuple[list[StatRow], str | None, list[str
         except ValueError as exc:  # one value per channel cannot be normalised in train mode: torch says so
             error = f"ValueError: {exc}"
         for name, buffer in bn.named_buffers():
-            rows.append(StatRow(
-                mode=mode, name=name, before=before[name].reshape(-1).tolist(), after=buffer.reshape(-1).tolist(),
-                changed=not torch.equal(before[name], buffer),
-            ))
+            rows.append(
+                StatRow(
+                    mode=mode,
+                    name=name,
+                    before=before[name].reshape(-1).tolist(),
+                    after=buffer.reshape(-1).tolist(),
+                    changed=not torch.equal(before[name], buffer),
+                )
+            )
     return rows, error, list(bn.state_dict())
 
 
@@ -200,15 +221,24 @@ def run(params: Params) -> Result:
     attributes, keys, load_result = attribute_fates(params)
     rows, error, bn_keys = batchnorm_stats(params)
     return Result(
-        source=SOURCE, code=code_for(params), attributes=attributes, state_dict_keys=keys, load_result=load_result,
-        batchnorm_code=batchnorm_code(params), batchnorm_error=error, batchnorm=rows, batchnorm_state_dict_keys=bn_keys,
+        source=SOURCE,
+        code=code_for(params),
+        attributes=attributes,
+        state_dict_keys=keys,
+        load_result=load_result,
+        batchnorm_code=batchnorm_code(params),
+        batchnorm_error=error,
+        batchnorm=rows,
+        batchnorm_state_dict_keys=bn_keys,
     )
 
 
 LAB = Lab(
     id="buffers",
     title=N_("Buffers and temporary state"),
-    summary=N_("See which tensors of a module are converted, saved, restored and trained, and how BatchNorm keeps its statistics."),
+    summary=N_(
+        "See which tensors of a module are converted, saved, restored and trained, and how BatchNorm keeps its statistics."
+    ),
     params=Params,
     result=Result,
     run=run,

@@ -1,7 +1,8 @@
 """Lab for lesson 8: detach(), clone(), views and .data of a Parameter, and what in-place changes do."""
 
+from collections.abc import Callable
 from contextlib import nullcontext
-from typing import Callable, Literal
+from typing import Literal
 
 import torch
 from pydantic import BaseModel, ConfigDict, Field
@@ -42,7 +43,9 @@ class Params(BaseModel):
     operation: Operation = Field("detach", description="What y is made from the Parameter p.")
     in_place: InPlace = Field("add_", description="The in-place change applied to y.")
     context: Context = Field("normal", description="Apply the in-place change normally or inside torch.no_grad().")
-    graph: Graph = Field("none", description="'square': build loss = (p * p).sum() first and call backward after the change.")
+    graph: Graph = Field(
+        "none", description="'square': build loss = (p * p).sum() first and call backward after the change."
+    )
     rows: int = Field(2, ge=2, le=6, description="Rows of p.")
     cols: int = Field(3, ge=1, le=6, description="Columns of p.")
     seed: int = Field(0, ge=0, le=2**31 - 1, description="torch.manual_seed before p is made.")
@@ -112,7 +115,9 @@ def _modify(y: torch.Tensor, params: Params) -> str | None:
     return None
 
 
-def outcome(operation: str, params: Params) -> tuple[Outcome, nn.Parameter, torch.Tensor, torch.Tensor | None, torch.Tensor]:
+def outcome(
+    operation: str, params: Params
+) -> tuple[Outcome, nn.Parameter, torch.Tensor, torch.Tensor | None, torch.Tensor]:
     """Make y from a fresh p with one operation, describe it, then change y in place and compare p."""
     p = _make_parameter(params)
     loss = (p * p).sum() if params.graph == "square" else None
@@ -121,15 +126,23 @@ def outcome(operation: str, params: Params) -> tuple[Outcome, nn.Parameter, torc
     expression, make = OPERATIONS[operation]
     y = make(p)
     described = dict(
-        operation=operation, expression=expression, type_name=type(y).__name__, is_parameter=isinstance(y, nn.Parameter),
-        requires_grad=y.requires_grad, is_leaf=y.is_leaf, grad_fn=None if y.grad_fn is None else type(y.grad_fn).__name__,
+        operation=operation,
+        expression=expression,
+        type_name=type(y).__name__,
+        is_parameter=isinstance(y, nn.Parameter),
+        requires_grad=y.requires_grad,
+        is_leaf=y.is_leaf,
+        grad_fn=None if y.grad_fn is None else type(y.grad_fn).__name__,
         same_data_ptr=y.data_ptr() == p.data_ptr(),
         same_storage=y.untyped_storage().data_ptr() == p.untyped_storage().data_ptr(),
     )
     error = _modify(y, params)
     result = Outcome(
-        **described, error=error, parameter_changed=not torch.equal(original, p.detach()),
-        p_version_before=version_before, p_version_after=p._version,
+        **described,
+        error=error,
+        parameter_changed=not torch.equal(original, p.detach()),
+        p_version_before=version_before,
+        p_version_after=p._version,
     )
     return result, p, y, loss, original
 
@@ -143,7 +156,9 @@ def run(params: Params) -> Result:
     outcomes = [outcome(operation, params)[0] for operation in OPERATIONS]
     selected, p, y, loss, original = outcome(params.operation, params)
     detail = Detail(
-        code=code_for(params), p_before=_rows(original), p_after=_rows(p),
+        code=code_for(params),
+        p_before=_rows(original),
+        p_after=_rows(p),
         y_after=None if selected.error else y.detach().reshape(-1).tolist(),
     )
     if loss is not None:
@@ -161,7 +176,9 @@ def run(params: Params) -> Result:
 LAB = Lab(
     id="views",
     title=N_("detach, clone, view and .data"),
-    summary=N_("Make new tensors from a Parameter and see which share its memory, which autograd tracks, and what in-place changes do."),
+    summary=N_(
+        "Make new tensors from a Parameter and see which share its memory, which autograd tracks, and what in-place changes do."
+    ),
     params=Params,
     result=Result,
     run=run,

@@ -8,7 +8,8 @@ import torch
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator
 from torch import nn
 
-from app.i18n import N_, gettext as _
+from app.i18n import N_
+from app.i18n import gettext as _
 from app.labs.base import Lab
 from app.labs.seeding import seed_cpu
 
@@ -55,15 +56,21 @@ class Params(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    conversion: Conversion = Field("to_float64", description="The conversion applied to the module; cuda only when torch reports a GPU.")
-    start: StartDtype = Field("float32", description="The module's dtype before the conversion (float64 runs model.double() first).")
+    conversion: Conversion = Field(
+        "to_float64", description="The conversion applied to the module; cuda only when torch reports a GPU."
+    )
+    start: StartDtype = Field(
+        "float32", description="The module's dtype before the conversion (float64 runs model.double() first)."
+    )
     seed: int = Field(0, ge=0, le=2**31 - 1, description="torch.manual_seed before the module is built.")
 
     @field_validator("conversion")
     @classmethod
     def _cuda_needs_a_gpu(cls, conversion: str) -> str:
         if conversion == "cuda" and not gpu_present():
-            raise ValueError(_("no GPU is present on this server (torch.cuda.is_available() is False); choose another conversion"))
+            raise ValueError(
+                _("no GPU is present on this server (torch.cuda.is_available() is False); choose another conversion")
+            )
         return conversion
 
     @computed_field(description="torch.cuda.is_available() on this server, read when the inputs were checked.")
@@ -86,7 +93,9 @@ class TensorChange(BaseModel):
     same_object: bool = Field(description="the tensor under this name after `is` the one before")
     same_data_ptr: bool = Field(description="data_ptr() is unchanged: no new memory was allocated")
     requires_grad_after: bool
-    max_value_change: float = Field(description="max |after - before| over the values, compared in float64: rounding from a new dtype")
+    max_value_change: float = Field(
+        description="max |after - before| over the values, compared in float64: rounding from a new dtype"
+    )
 
 
 class ApplyRoute(BaseModel):
@@ -159,24 +168,37 @@ def run(params: Params) -> Result:
     model = Demo()
     if params.start == "float64":
         model.double()
-    before = {name: (kind, tensor, tensor.data_ptr(), str(tensor.dtype), str(tensor.device), _type_name(tensor))
-              for name, kind, tensor in _tensors(model)}
+    before = {
+        name: (kind, tensor, tensor.data_ptr(), str(tensor.dtype), str(tensor.device), _type_name(tensor))
+        for name, kind, tensor in _tensors(model)
+    }
     values_before = {name: tensor.detach().double() for name, _kind, tensor in _tensors(model)}
     returned = _convert(model, params.conversion)
     after = {name: tensor for name, _kind, tensor in _tensors(model)}
     changes = [
         TensorChange(
-            name=name, kind=kind, type_before=type_name, type_after=_type_name(after[name]),
-            dtype_before=dtype, dtype_after=str(after[name].dtype), device_before=device,
-            device_after=str(after[name].device), same_object=after[name] is tensor,
-            same_data_ptr=after[name].data_ptr() == pointer, requires_grad_after=after[name].requires_grad,
+            name=name,
+            kind=kind,
+            type_before=type_name,
+            type_after=_type_name(after[name]),
+            dtype_before=dtype,
+            dtype_after=str(after[name].dtype),
+            device_before=device,
+            device_after=str(after[name].device),
+            same_object=after[name] is tensor,
+            same_data_ptr=after[name].data_ptr() == pointer,
+            requires_grad_after=after[name].requires_grad,
             max_value_change=_max_change(values_before[name], after[name]),
         )
         for name, (kind, tensor, pointer, dtype, device, type_name) in before.items()
     ]
     return Result(
-        code=code_for(params), module_source=DEMO_SOURCE, returned_is_model=returned is model, tensors=changes,
-        gpu_present=gpu_present(), gpu_count=torch.cuda.device_count(),
+        code=code_for(params),
+        module_source=DEMO_SOURCE,
+        returned_is_model=returned is model,
+        tensors=changes,
+        gpu_present=gpu_present(),
+        gpu_count=torch.cuda.device_count(),
         apply_routes=[ApplyRoute(method=name, calls_apply=calls_apply(name)) for name in APPLY_METHODS],
     )
 
@@ -184,7 +206,9 @@ def run(params: Params) -> Result:
 LAB = Lab(
     id="devices",
     title=N_("Devices and dtypes"),
-    summary=N_("Convert a module's dtype or device and see which tensors keep their identity, which move, and which are left behind."),
+    summary=N_(
+        "Convert a module's dtype or device and see which tensors keep their identity, which move, and which are left behind."
+    ),
     params=Params,
     result=Result,
     run=run,

@@ -3,14 +3,14 @@
 Each function builds what it needs afresh, so a fact is true of this torch, now.
 """
 
-from typing import Callable
+from collections.abc import Callable
 
 import torch
 from torch import nn
 
 from app.labs.devices import Demo, calls_apply
-from app.labs.zoo import LinearBias
 from app.labs.seeding import seed_cpu
+from app.labs.zoo import LinearBias
 
 
 def _converted(conversion: str = "double") -> tuple[nn.Module, dict[str, torch.Tensor], dict[str, int], nn.Module]:
@@ -112,7 +112,9 @@ def frozen_unchanged_after_step() -> bool:
 
 def empty_optimizer_error() -> str:
     try:
-        torch.optim.SGD([p for p in _linear_bias(("linear.weight", "linear.bias", "bias")).parameters() if p.requires_grad], lr=0.1)
+        torch.optim.SGD(
+            [p for p in _linear_bias(("linear.weight", "linear.bias", "bias")).parameters() if p.requires_grad], lr=0.1
+        )
     except ValueError as exc:
         return str(exc)
     return "(no error)"
@@ -129,10 +131,13 @@ def nothing_to_differentiate_error() -> str:
 
 def group_lrs() -> str:
     model = _linear_bias()
-    optimizer = torch.optim.SGD([
-        {"params": [model.linear.weight, model.linear.bias]},
-        {"params": [model.bias], "lr": 0.5},
-    ], lr=0.05)
+    optimizer = torch.optim.SGD(
+        [
+            {"params": [model.linear.weight, model.linear.bias]},
+            {"params": [model.bias], "lr": 0.5},
+        ],
+        lr=0.05,
+    )
     return ", ".join(str(group["lr"]) for group in optimizer.param_groups)
 
 

@@ -1,13 +1,13 @@
 """Facts quoted by lessons 6-8 (initialisation, buffers, detach/clone/view), computed with the labs' own code."""
 
-from typing import Callable
+from collections.abc import Callable
 
 import torch
 from torch import nn
 
 from app.labs import buffers as buffers_lab
-from app.labs import initialisation as init_lab
 from app.labs import detach_clone_view as views_lab
+from app.labs import initialisation as init_lab
 from app.labs.initialisation.models import SmallConvNet, init_weights
 
 
@@ -16,6 +16,7 @@ def _one_line(exc: Exception) -> str:
 
 
 # --- lesson 6: initialisation ---
+
 
 def init_keeps_parameter() -> bool:
     """Tell whether a Linear layer's weight is the same object after nn.init.normal_."""
@@ -85,6 +86,7 @@ def relu_gain() -> str:
 
 # --- lesson 7: buffers ---
 
+
 def _fates() -> dict[str, buffers_lab.AttributeFate]:
     return {fate.name: fate for fate in buffers_lab.attribute_fates(buffers_lab.Params())[0]}
 
@@ -130,6 +132,7 @@ def missing_buffer_error() -> str:
 
 
 # --- lesson 8: detach, clone, view and .data ---
+
 
 def view_outcome(operation: str, question: str, **choices: str) -> object:
     outcome = views_lab.outcome(operation, views_lab.Params(operation=operation, **choices))[0]

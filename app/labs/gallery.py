@@ -12,14 +12,16 @@ from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 from torch import nn
 
 from app.i18n import N_
-from app.labs.inspect import TensorRow, TensorSummary, buffer_rows, parameter_rows, summarize
 from app.labs.base import Lab
+from app.labs.inspect import TensorRow, TensorSummary, buffer_rows, parameter_rows, summarize
 from app.labs.zoo import MODELS, build, example_input
 from app.pictures.svg import grid_rows, heatmap, is_block_averaged
 
 ModelId = Literal["linear_bias", "matmul3", "sge", "vit_tokens", "lstm"]
 assert set(ModelId.__args__) == set(MODELS), "ModelId must list exactly the zoo's models"
-HYPER_FIELDS = {name: info for model in MODELS.values() for name, info in model.params.model_fields.items() if name != "seed"}
+HYPER_FIELDS = {
+    name: info for model in MODELS.values() for name, info in model.params.model_fields.items() if name != "seed"
+}
 
 
 class ParameterPicture(BaseModel):
@@ -66,7 +68,9 @@ def _picture(row: TensorRow, parameter: torch.Tensor, draw: bool) -> ParameterPi
     table = grid_rows(values)
     drawn = heatmap(values, row.name, labels=table) if draw else None
     return ParameterPicture(
-        row=row, summary=summarize(parameter, float64_values=values), values=table,
+        row=row,
+        summary=summarize(parameter, float64_values=values),
+        values=table,
         block_averages=drawn.block_averages if drawn else is_block_averaged(values),
         heatmap_svg=str(drawn.svg) if drawn else "",
     )
@@ -80,14 +84,21 @@ def report(model_id: str, hyper: BaseModel, draw: bool = True) -> Report:
     with torch.inference_mode():
         sample = example_input(model_id, hyper)
         output = module(sample)
-        pictures = [_picture(row, parameter, draw) for row, parameter in zip(parameter_rows(module), module.parameters())]
+        pictures = [
+            _picture(row, parameter, draw) for row, parameter in zip(parameter_rows(module), module.parameters())
+        ]
     return Report(
-        model=model_id, title=MODELS[model_id].title,
-        hyper=hyper.model_dump(exclude={"seed"}), source=MODELS[model_id].source(hyper),
-        parameters=pictures, total=sum(p.numel() for p in module.parameters()),
+        model=model_id,
+        title=MODELS[model_id].title,
+        hyper=hyper.model_dump(exclude={"seed"}),
+        source=MODELS[model_id].source(hyper),
+        parameters=pictures,
+        total=sum(p.numel() for p in module.parameters()),
         trainable=sum(p.numel() for p in module.parameters() if p.requires_grad),
-        buffers=buffer_rows(module), state_dict_keys=list(module.state_dict()),
-        input_shape=list(sample.shape), outputs=_output_shapes(output),
+        buffers=buffer_rows(module),
+        state_dict_keys=list(module.state_dict()),
+        input_shape=list(sample.shape),
+        outputs=_output_shapes(output),
     )
 
 
@@ -126,8 +137,13 @@ def _bounded(info) -> Any:
 
 # Each hyper-parameter keeps the zoo's bounds; None means "not used by the chosen model".
 Params = create_model(
-    "Params", __base__=_GalleryParams, __doc__="A gallery model's id, seed and hyper-parameters (bounded).",
-    **{name: (Optional[_bounded(info)], Field(None, description=info.description)) for name, info in HYPER_FIELDS.items()},
+    "Params",
+    __base__=_GalleryParams,
+    __doc__="A gallery model's id, seed and hyper-parameters (bounded).",
+    **{
+        name: (Optional[_bounded(info)], Field(None, description=info.description))
+        for name, info in HYPER_FIELDS.items()
+    },
 )
 
 

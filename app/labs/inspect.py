@@ -1,7 +1,7 @@
 """Turn a Module or a Tensor into plain rows that templates and the JSON API can show."""
 
-from pydantic import BaseModel
 import torch
+from pydantic import BaseModel
 from torch import nn
 
 
@@ -27,7 +27,10 @@ class TensorSummary(BaseModel):
 
 def tensor_row(name: str, tensor: torch.Tensor) -> TensorRow:
     return TensorRow(
-        name=name, shape=list(tensor.shape), numel=tensor.numel(), dtype=str(tensor.dtype),
+        name=name,
+        shape=list(tensor.shape),
+        numel=tensor.numel(),
+        dtype=str(tensor.dtype),
         requires_grad=tensor.requires_grad,
     )
 
@@ -53,6 +56,9 @@ def summarize(tensor: torch.Tensor, float64_values: torch.Tensor | None = None) 
     # that is half the bytes of the float64 copy. Mean and std need float64 sums.
     low, high = (tensor if tensor.is_floating_point() else values).aminmax()
     return TensorSummary(
-        shape=list(tensor.shape), min=low.item(), max=high.item(), mean=values.mean().item(),
+        shape=list(tensor.shape),
+        min=low.item(),
+        max=high.item(),
+        mean=values.mean().item(),
         std=values.std().item() if values.numel() > 1 else 0.0,
     )

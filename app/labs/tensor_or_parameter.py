@@ -8,7 +8,8 @@ import torch
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from torch import nn
 
-from app.i18n import N_, gettext as _
+from app.i18n import N_
+from app.i18n import gettext as _
 from app.labs.base import Lab
 from app.labs.seeding import seed_cpu
 
@@ -52,7 +53,9 @@ class Params(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    shape: str = Field("2,3", max_length=40, description="Sizes separated by commas: 1-4 dims, each 1-64, 4096 elements at most.")
+    shape: str = Field(
+        "2,3", max_length=40, description="Sizes separated by commas: 1-4 dims, each 1-64, 4096 elements at most."
+    )
     fill: Fill = Field("randn", description="How the source tensor is filled.")
     seed: int = Field(0, ge=0, le=2**31 - 1, description="torch.manual_seed before the data is made.")
     dtype: DType = Field("float32", description="dtype of the source tensor.")

@@ -8,7 +8,8 @@ import torch
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from torch import nn
 
-from app.i18n import N_, gettext as _
+from app.i18n import N_
+from app.i18n import gettext as _
 from app.labs.base import Lab
 from app.labs.zoo import LinearBiasParams, build
 from app.pictures.svg import line_chart
@@ -37,11 +38,20 @@ class Params(BaseModel):
     steps: int = Field(50, ge=1, le=200, description="Training steps (full batch).")
     lr: float = Field(0.05, gt=0, le=10, description="Learning rate of the optimizer (its default group).")
     optimizer: Optimizer = Field("sgd", description="Which optimizer trains the model.")
-    frozen: list[ParameterName] = Field(default_factory=list, description="Parameters frozen with requires_grad_(False) before training.")
-    bias_lr: float | None = Field(None, gt=0, le=10, description="A separate learning rate for the extra `bias` in its own parameter group; empty for one group.")
+    frozen: list[ParameterName] = Field(
+        default_factory=list, description="Parameters frozen with requires_grad_(False) before training."
+    )
+    bias_lr: float | None = Field(
+        None,
+        gt=0,
+        le=10,
+        description="A separate learning rate for the extra `bias` in its own parameter group; empty for one group.",
+    )
     samples: int = Field(64, ge=8, le=256, description="Size of the synthetic regression dataset.")
     noise: float = Field(0.1, ge=0, le=1, description="Standard deviation of the noise added to the targets.")
-    seed: int = Field(0, ge=0, le=2**31 - 1, description="Seeds the model (torch.manual_seed) and the data (a torch.Generator).")
+    seed: int = Field(
+        0, ge=0, le=2**31 - 1, description="Seeds the model (torch.manual_seed) and the data (a torch.Generator)."
+    )
 
     @field_validator("frozen", mode="before")
     @classmethod
@@ -51,7 +61,9 @@ class Params(BaseModel):
             value = [value]
         if isinstance(value, list):
             if len(value) > 2 * len(PARAMETER_NAMES) + 1:
-                raise ValueError(_("name each parameter at most once: %(names)s") % {"names": ", ".join(PARAMETER_NAMES)})
+                raise ValueError(
+                    _("name each parameter at most once: %(names)s") % {"names": ", ".join(PARAMETER_NAMES)}
+                )
             value = [item for item in value if item != ""]
         return value
 
@@ -101,7 +113,9 @@ class Result(BaseModel):
     param_groups: list[GroupRow] = Field(default_factory=list)
     losses: list[float] = Field(default_factory=list, description="The loss at each step, before that step's update.")
     final_loss: float | None = Field(None, description="The loss after the last step.")
-    diverged_at: int | None = Field(None, description="The first step whose loss was not finite; training stopped there.")
+    diverged_at: int | None = Field(
+        None, description="The first step whose loss was not finite; training stopped there."
+    )
     loss_table: list[LossRow] = Field(default_factory=list, description="A sample of the curve for a table.")
     chart_svg: str = Field("", description="The loss curve as SVG.")
     parameters: list[ParameterOutcome] = Field(default_factory=list)
@@ -164,10 +178,14 @@ def build_optimizer(model: nn.Module, params: Params) -> torch.optim.Optimizer:
     if params.bias_lr is None:
         return cls([p for p in model.parameters() if p.requires_grad], lr=params.lr, **extra)
     named = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
-    return cls([
-        {"params": [p for n, p in named if n != GROUP_PARAMETER]},
-        {"params": [p for n, p in named if n == GROUP_PARAMETER], "lr": params.bias_lr},
-    ], lr=params.lr, **extra)
+    return cls(
+        [
+            {"params": [p for n, p in named if n != GROUP_PARAMETER]},
+            {"params": [p for n, p in named if n == GROUP_PARAMETER], "lr": params.bias_lr},
+        ],
+        lr=params.lr,
+        **extra,
+    )
 
 
 def _finite_or_none(value: float) -> float | None:
@@ -200,8 +218,14 @@ def run(params: Params) -> Result:
     try:
         optimizer = build_optimizer(model, params)
         names = {id(p): n for n, p in model.named_parameters()}
-        groups = [GroupRow(names=[names[id(p)] for p in group["params"]], lr=group["lr"],
-                           numel=sum(p.numel() for p in group["params"])) for group in optimizer.param_groups]
+        groups = [
+            GroupRow(
+                names=[names[id(p)] for p in group["params"]],
+                lr=group["lr"],
+                numel=sum(p.numel() for p in group["params"]),
+            )
+            for group in optimizer.param_groups
+        ]
         for step in range(params.steps):
             optimizer.zero_grad()
             loss = nn.functional.mse_loss(model(x), y)
@@ -220,7 +244,11 @@ def run(params: Params) -> Result:
         return Result(code=code, error=f"{type(exc).__name__}: {exc}", param_groups=groups, losses=losses, **counts)
     outcomes = [
         ParameterOutcome(
-            name=name, shape=list(p.shape), numel=p.numel(), requires_grad=p.requires_grad, grad_is_none=p.grad is None,
+            name=name,
+            shape=list(p.shape),
+            numel=p.numel(),
+            requires_grad=p.requires_grad,
+            grad_is_none=p.grad is None,
             changed=not torch.equal(before[name], p.detach()),
             max_abs_change=_finite_or_none((p.detach() - before[name]).abs().max().item()),
         )
@@ -228,16 +256,24 @@ def run(params: Params) -> Result:
     ]
     curve = losses + ([final_loss] if final_loss is not None else [])
     return Result(
-        code=code, param_groups=groups, losses=losses, final_loss=final_loss, diverged_at=diverged_at,
-        loss_table=_loss_table(losses, final_loss), chart_svg=str(line_chart(curve, _("Training loss per step"))),
-        parameters=outcomes, **counts,
+        code=code,
+        param_groups=groups,
+        losses=losses,
+        final_loss=final_loss,
+        diverged_at=diverged_at,
+        loss_table=_loss_table(losses, final_loss),
+        chart_svg=str(line_chart(curve, _("Training loss per step"))),
+        parameters=outcomes,
+        **counts,
     )
 
 
 LAB = Lab(
     id="training",
     title=N_("Putting it together: a training loop"),
-    summary=N_("Train linear_bias for a few steps with frozen parameters and parameter groups; watch the loss and see what changed."),
+    summary=N_(
+        "Train linear_bias for a few steps with frozen parameters and parameter groups; watch the loss and see what changed."
+    ),
     params=Params,
     result=Result,
     run=run,

@@ -5,14 +5,15 @@ example input for a forward pass. The source a learner sees is read from this fi
 """
 
 import inspect
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import torch
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from torch import nn
 
-from app.i18n import N_, gettext as _
+from app.i18n import N_
+from app.i18n import gettext as _
 from app.labs.seeding import seed_cpu
 
 MAX_PARAMETERS = 2_000_000  # keeps one gallery request in the milliseconds on a classroom server
@@ -95,7 +96,9 @@ class MatMul3Params(_Hyper):
 
 class SGEParams(_Hyper):
     groups: int = Field(8, ge=1, le=64)
-    channels: int = Field(32, ge=1, le=256, validate_default=True, description="Channels of the example input; must divide by groups.")
+    channels: int = Field(
+        32, ge=1, le=256, validate_default=True, description="Channels of the example input; must divide by groups."
+    )
 
     @field_validator("channels")
     @classmethod
@@ -163,28 +166,44 @@ MODELS: dict[str, ZooModel] = {
     model.id: model
     for model in (
         ZooModel(
-            "linear_bias", N_("Linear plus an extra bias"), LinearBiasParams,
+            "linear_bias",
+            N_("Linear plus an extra bias"),
+            LinearBiasParams,
             lambda p: LinearBias(p.in_features, p.out_features),
-            lambda p: torch.randn(4, p.in_features), _class_source(LinearBias),
+            lambda p: torch.randn(4, p.in_features),
+            _class_source(LinearBias),
         ),
         ZooModel(
-            "matmul3", N_("A single 3×3 weight"), MatMul3Params,
-            lambda p: MatMul3(), lambda p: torch.randn(4, 3), _class_source(MatMul3),
+            "matmul3",
+            N_("A single 3×3 weight"),
+            MatMul3Params,
+            lambda p: MatMul3(),
+            lambda p: torch.randn(4, 3),
+            _class_source(MatMul3),
         ),
         ZooModel(
-            "sge", N_("Spatial Group Enhance"), SGEParams,
+            "sge",
+            N_("Spatial Group Enhance"),
+            SGEParams,
             lambda p: SpatialGroupEnhance(p.groups),
-            lambda p: torch.randn(2, p.channels, 8, 8), _class_source(SpatialGroupEnhance),
+            lambda p: torch.randn(2, p.channels, 8, 8),
+            _class_source(SpatialGroupEnhance),
         ),
         ZooModel(
-            "vit_tokens", N_("ViT class token and position embedding"), ViTParams,
+            "vit_tokens",
+            N_("ViT class token and position embedding"),
+            ViTParams,
             lambda p: ViTTokens(p.num_patches, p.dim),
-            lambda p: torch.randn(2, p.num_patches, p.dim), _class_source(ViTTokens),
+            lambda p: torch.randn(2, p.num_patches, p.dim),
+            _class_source(ViTTokens),
         ),
         ZooModel(
-            "lstm", N_("LSTM"), LSTMParams,
+            "lstm",
+            N_("LSTM"),
+            LSTMParams,
             lambda p: nn.LSTM(p.input_size, p.hidden_size, num_layers=p.num_layers, bidirectional=p.bidirectional),
-            lambda p: torch.randn(5, 2, p.input_size), _lstm_source,
+            lambda p: torch.randn(5, 2, p.input_size),
+            _lstm_source,
         ),
     )
 }

@@ -6,8 +6,8 @@ statement, keep each object in the same row so a moved arrow is easy to see. No 
 colours are attributes and text uses currentColor so it follows the theme.
 """
 
-from pydantic import BaseModel, Field
 from markupsafe import Markup, escape
+from pydantic import BaseModel, Field
 
 WIDTH = 760
 NAME_X, NAME_WIDTH, NAME_HEIGHT = 8, 300, 26
@@ -76,7 +76,9 @@ def _object_y(row: int) -> float:
     return TITLE_HEIGHT + row * (OBJECT_HEIGHT + ROW_GAP)
 
 
-def _draw_panel(panel: Panel, earlier: Panel | None, rows: dict[str, int], top: float, labels: dict[str, str]) -> list[str]:
+def _draw_panel(
+    panel: Panel, earlier: Panel | None, rows: dict[str, int], top: float, labels: dict[str, str]
+) -> list[str]:
     old_targets = {arrow.name: arrow.target for arrow in earlier.names} if earlier else {}
     old_objects = {box.key: box for box in earlier.objects} if earlier else {}
     parts = [

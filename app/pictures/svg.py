@@ -5,9 +5,9 @@ Colours are attributes, text uses currentColor so it follows the theme, and ever
 """
 
 import base64
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Sequence
 
 import torch
 import torch.nn.functional as F
@@ -157,7 +157,8 @@ def _cells(rows: int, cols: int) -> tuple[tuple[str, str], ...]:
     of this size): <rect x="c" y="r" ... fill="COLOUR"><title>[r, c] = VALUE</title></rect>."""
     return tuple(
         (f'<rect x="{c}" y="{r}" width="1" height="1" fill="', f'"><title>[{r}, {c}] = ')
-        for r in range(rows) for c in range(cols)
+        for r in range(rows)
+        for c in range(cols)
     )
 
 
@@ -181,7 +182,7 @@ def _colours() -> tuple[str, ...]:
 def _palette() -> torch.Tensor:
     """Return the 2 * LEVELS + 1 colours as a (levels, 3) uint8 tensor, most negative first."""
     colours = [_colour_of_level(level) for level in range(-LEVELS, LEVELS + 1)]
-    return torch.tensor([[int(c[i:i + 2], 16) for i in (1, 3, 5)] for c in colours], dtype=torch.uint8)
+    return torch.tensor([[int(c[i : i + 2], 16) for i in (1, 3, 5)] for c in colours], dtype=torch.uint8)
 
 
 @lru_cache(maxsize=1)
@@ -212,13 +213,17 @@ def line_chart(values: Sequence[float], title: str, width: int = 360, height: in
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
         parts.append(f'<polyline points="{path}" fill="none" stroke="currentColor" stroke-width="2"/>')
         for (x, y), v in zip(coords, points):
-            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="currentColor"><title>{escape(_fmt(v))}</title></circle>')
+            parts.append(
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="currentColor"><title>{escape(_fmt(v))}</title></circle>'
+            )
         parts.append(
             f'<g font-size="10" fill="currentColor" font-family="monospace">'
             f'<text x="2" y="{pad - 8}">{escape(_fmt(high))}</text>'
             f'<text x="2" y="{height - 6}">{escape(_fmt(low))}</text></g>'
         )
-    parts.append(f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" stroke="currentColor" stroke-opacity="0.4"/>')
+    parts.append(
+        f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" stroke="currentColor" stroke-opacity="0.4"/>'
+    )
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -257,7 +262,9 @@ def draw_histogram(bins: Sequence[tuple[float, float, int]], title: str, width: 
     return Markup("".join(parts))
 
 
-def histogram(tensor: torch.Tensor, title: str, bins: int = 20, width: int = 360, height: int = 140) -> tuple[Markup, list[tuple[float, float, int]]]:
+def histogram(
+    tensor: torch.Tensor, title: str, bins: int = 20, width: int = 360, height: int = 140
+) -> tuple[Markup, list[tuple[float, float, int]]]:
     """Draw a histogram of a tensor's values; also return (left, right, count) per bin for a table."""
     counted = histogram_bins(tensor, bins)
     return draw_histogram(counted, title, width, height), counted
@@ -270,4 +277,3 @@ def grid_rows(tensor: torch.Tensor, limit: int = 12) -> list[list[str]] | None:
         return None
     grid, _pooled = as_grid(tensor)
     return [[_fmt(v) for v in row] for row in grid.tolist()]
-

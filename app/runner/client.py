@@ -23,8 +23,12 @@ from app.runner.config import REQUIRED_LAYERS, RunnerConfig
 logger = logging.getLogger("uvicorn.error.sandbox")
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CLEAN_ENV = {
-    "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-    "VECLIB_MAXIMUM_THREADS": "1", "NUMEXPR_NUM_THREADS": "1", "LC_ALL": "C.UTF-8",
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "VECLIB_MAXIMUM_THREADS": "1",
+    "NUMEXPR_NUM_THREADS": "1",
+    "LC_ALL": "C.UTF-8",
 }
 BOOT = f"import sys; sys.path.insert(0, {REPO_ROOT!r}); from app.runner.parent import main; main()"
 START_TIMEOUT = 120.0  # importing torch on a busy classroom server can take a while
@@ -57,8 +61,13 @@ class SandboxClient:
                 return
             self.state, self._ready, self._started_at = "starting", Future(), time.monotonic()
             self._process = subprocess.Popen(
-                [sys.executable, "-I", "-X", "utf8", "-c", BOOT], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                env=dict(CLEAN_ENV), cwd="/", close_fds=True, start_new_session=True,
+                [sys.executable, "-I", "-X", "utf8", "-c", BOOT],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                env=dict(CLEAN_ENV),
+                cwd="/",
+                close_fds=True,
+                start_new_session=True,
             )
             self._process.stdin.write((self.config.to_json() + "\n").encode())
             self._process.stdin.flush()
@@ -118,12 +127,17 @@ class SandboxClient:
             logger.error("code cells: sandbox probe failed (%s); layers: %s", probe.get("status"), summary)
         elif self.missing and not self.config.allow_weak:
             self.state, self.detail = "unsafe", "required layers missing: " + ", ".join(self.missing)
-            logger.error("code cells OFF: %s. Layers: %s. Set PLAB_RUN_ALLOW_WEAK_SANDBOX=true to run anyway.",
-                         self.detail, summary)
+            logger.error(
+                "code cells OFF: %s. Layers: %s. Set PLAB_RUN_ALLOW_WEAK_SANDBOX=true to run anyway.",
+                self.detail,
+                summary,
+            )
         else:
             self.state, self.detail = "ready", ""
             if self.missing:
-                logger.warning("code cells ON WITH A WEAKER SANDBOX (operator opt-in); missing: %s", ", ".join(self.missing))
+                logger.warning(
+                    "code cells ON WITH A WEAKER SANDBOX (operator opt-in); missing: %s", ", ".join(self.missing)
+                )
             logger.info("code cells ready in %.1f s; sandbox layers: %s", seconds, summary)
         self._ready.set_result(self.state == "ready")
         if self.state != "ready":
@@ -160,7 +174,7 @@ class SandboxClient:
         self._start_if_needed()
         try:
             ready = await asyncio.wait_for(asyncio.wrap_future(self._ready), START_TIMEOUT)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             ready = False
         if not ready:
             return {"status": "refused", "reason": "unavailable"}
@@ -169,7 +183,7 @@ class SandboxClient:
         patience = self.config.time_limit + max(10.0, 4 * self.config.time_limit) + 5.0
         try:
             return await asyncio.wait_for(asyncio.wrap_future(future), patience)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return {"status": "timeout", "reason": "wall"}
 
     def wait_ready(self, timeout: float = START_TIMEOUT) -> bool:

@@ -117,18 +117,27 @@ def execute(code: str, config: RunnerConfig, steps: list) -> dict:
             if value is not None:
                 result["value"] = _clip(repr(value), config.value_limit)
     except MemoryError as exc:
-        result = {"status": "memory", "error_type": "MemoryError", "traceback": format_error(exc, config.traceback_limit)}
+        result = {
+            "status": "memory",
+            "error_type": "MemoryError",
+            "traceback": format_error(exc, config.traceback_limit),
+        }
     except TimeLimitExceeded as exc:
         result = {"status": "timeout", "reason": "wall", "traceback": format_error(exc, config.traceback_limit)}
     except BaseException as exc:  # SystemExit and KeyboardInterrupt are the learner's too
         memory = isinstance(exc, RuntimeError) and any(marker in str(exc) for marker in MEMORY_MARKERS)
         result = {
-            "status": "memory" if memory else "error", "error_type": type(exc).__name__,
+            "status": "memory" if memory else "error",
+            "error_type": type(exc).__name__,
             "traceback": format_error(exc, config.traceback_limit),
         }
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
-    result.update(stdout=output.getvalue(), stdout_truncated=output.total > output.kept,
-                  stdout_chars=output.total, registration=steps)
+    result.update(
+        stdout=output.getvalue(),
+        stdout_truncated=output.total > output.kept,
+        stdout_chars=output.total,
+        registration=steps,
+    )
     return result

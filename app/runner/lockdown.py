@@ -98,7 +98,9 @@ def die_with_parent(parent: int, signal_number: int = signal.SIGKILL) -> None:
         os._exit(0)
 
 
-def lockdown(config: RunnerConfig, tmpdir: str, keep: tuple[int, ...], read_only: list[str]) -> dict[str, tuple[bool, str]]:
+def lockdown(
+    config: RunnerConfig, tmpdir: str, keep: tuple[int, ...], read_only: list[str]
+) -> dict[str, tuple[bool, str]]:
     """Apply every layer to this process; return name -> (active, detail)."""
     layers: dict[str, tuple[bool, str]] = {}
     parent = os.getppid()

@@ -41,7 +41,14 @@ class Worker:
     """Remembers one worker: the forker's id for it, its pipes, pidfd, temp dir and, once given code, its request."""
 
     def __init__(self, worker_id: int, pid: int, code_w: int, result_r: int, pidfd: int | None, tmpdir: str):
-        self.id, self.pid, self.code_w, self.result_r, self.pidfd, self.tmpdir = worker_id, pid, code_w, result_r, pidfd, tmpdir
+        self.id, self.pid, self.code_w, self.result_r, self.pidfd, self.tmpdir = (
+            worker_id,
+            pid,
+            code_w,
+            result_r,
+            pidfd,
+            tmpdir,
+        )
         self.request_id = None
         self.started = self.deadline = 0.0
         self.buffer = bytearray()
@@ -272,8 +279,14 @@ class Pool:
         message = {**result, "type": "result", "id": request_id, "duration_ms": round(seconds * 1000, 2)}
         if request_id == PROBE_ID:
             self.probed = True
-            message = {"type": "ready", "probe": message, "pid": os.getpid(), "forker": self.forker_pid, "base": self.base,
-                       "huge_pages_mb": self.huge_pages_mb}
+            message = {
+                "type": "ready",
+                "probe": message,
+                "pid": os.getpid(),
+                "forker": self.forker_pid,
+                "base": self.base,
+                "huge_pages_mb": self.huge_pages_mb,
+            }
         write_line(message)
 
     # --- control channel -----------------------------------------------------------------------
@@ -372,8 +385,9 @@ def receive(sock: socket.socket, maxfds: int = 3) -> tuple[bytes, list[int], int
     (socket.recv_fds ignores its flags before Python 3.13, so it would block.)
     """
     fds = array.array("i")
-    data, ancillary, flags, _ = sock.recvmsg(4096, socket.CMSG_SPACE(maxfds * fds.itemsize),
-                                             socket.MSG_DONTWAIT | socket.MSG_CMSG_CLOEXEC)
+    data, ancillary, flags, _ = sock.recvmsg(
+        4096, socket.CMSG_SPACE(maxfds * fds.itemsize), socket.MSG_DONTWAIT | socket.MSG_CMSG_CLOEXEC
+    )
     for level, kind, payload in ancillary:
         if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
             fds.frombytes(payload[: len(payload) - len(payload) % fds.itemsize])
@@ -384,7 +398,7 @@ def write_line(message: dict) -> None:
     """Send one JSON line to the app (blocking: the app's reader thread always drains it)."""
     view = memoryview(json.dumps(message, ensure_ascii=False).encode("utf-8") + b"\n")
     while view:
-        view = view[os.write(1, view):]
+        view = view[os.write(1, view) :]
 
 
 def main() -> None:

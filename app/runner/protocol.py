@@ -32,11 +32,16 @@ def _step(raw) -> dict | None:
     line = _int(raw.get("line"))
     requires_grad = raw.get("requires_grad")
     return {
-        "owner": _text(raw.get("owner"), 100) or "?", "function": _text(raw.get("function"), 100) or "?",
-        "line": line if line is not None and line > 0 else 0, "source": _text(raw.get("source"), 200) or "",
-        "attribute": _text(raw.get("attribute"), 100) or "?", "outcome": raw["outcome"],
-        "value_type": _text(raw.get("value_type"), 100) or "?", "is_module": raw.get("is_module") is True,
-        "shape": shape, "requires_grad": requires_grad if isinstance(requires_grad, bool) else None,
+        "owner": _text(raw.get("owner"), 100) or "?",
+        "function": _text(raw.get("function"), 100) or "?",
+        "line": line if line is not None and line > 0 else 0,
+        "source": _text(raw.get("source"), 200) or "",
+        "attribute": _text(raw.get("attribute"), 100) or "?",
+        "outcome": raw["outcome"],
+        "value_type": _text(raw.get("value_type"), 100) or "?",
+        "is_module": raw.get("is_module") is True,
+        "shape": shape,
+        "requires_grad": requires_grad if isinstance(requires_grad, bool) else None,
         "error": _text(raw.get("error"), 300),
     }
 
@@ -66,8 +71,12 @@ def sanitize(raw: bytes, config: RunnerConfig) -> dict | None:
         "registration": [step for step in map(_step, steps[: config.trace_limit]) if step],
         "missing": [name for name in missing if name in REQUIRED_LAYERS],
         "layers": {
-            name: [state[0], state[1][:200]] for name, state in layers.items()
-            if name in REQUIRED_LAYERS and isinstance(state, list) and len(state) == 2
-            and isinstance(state[0], bool) and isinstance(state[1], str)
+            name: [state[0], state[1][:200]]
+            for name, state in layers.items()
+            if name in REQUIRED_LAYERS
+            and isinstance(state, list)
+            and len(state) == 2
+            and isinstance(state[0], bool)
+            and isinstance(state[1], str)
         },
     }

@@ -65,12 +65,18 @@ def install(steps: list | None, limit: int) -> None:
         finally:
             if len(steps) < limit:
                 line = frame.f_lineno
-                steps.append({
-                    "owner": type(module).__name__, "function": frame.f_code.co_name, "line": line,
-                    "source": linecache.getline(CELL_FILE, line).strip()[:200], "attribute": str(name)[:100],
-                    "outcome": "error" if error else _where(module, name), "error": error and error[:300],
-                    **describe_value(value),
-                })
+                steps.append(
+                    {
+                        "owner": type(module).__name__,
+                        "function": frame.f_code.co_name,
+                        "line": line,
+                        "source": linecache.getline(CELL_FILE, line).strip()[:200],
+                        "attribute": str(name)[:100],
+                        "outcome": "error" if error else _where(module, name),
+                        "error": error and error[:300],
+                        **describe_value(value),
+                    }
+                )
 
     def wrap(method_name: str, value_from_args):
         original = getattr(module_class, method_name)

@@ -85,9 +85,14 @@ class SandboxStatus(BaseModel):
 def runner_config(settings: Settings) -> RunnerConfig:
     """Translate the operator's settings into the sandbox's limits."""
     return RunnerConfig(
-        time_limit=settings.run_time_limit, memory_mb=settings.run_memory_mb, output_limit=settings.run_output_limit,
-        code_limit=settings.run_code_limit, pool_size=settings.run_pool_size,
-        max_concurrent=settings.run_max_concurrent, uid=settings.run_uid, gid=settings.run_gid,
+        time_limit=settings.run_time_limit,
+        memory_mb=settings.run_memory_mb,
+        output_limit=settings.run_output_limit,
+        code_limit=settings.run_code_limit,
+        pool_size=settings.run_pool_size,
+        max_concurrent=settings.run_max_concurrent,
+        uid=settings.run_uid,
+        gid=settings.run_gid,
         allow_weak=settings.run_allow_weak_sandbox,
     )
 
@@ -121,7 +126,9 @@ class CodeRunner:
         size = self.code_size(code)
         if size > self.config.code_limit:
             return _("is too long: %(size)s bytes; at most %(limit)s bytes are allowed") % {
-                "size": size, "limit": self.config.code_limit}
+                "size": size,
+                "limit": self.config.code_limit,
+            }
         return None
 
     async def run(self, code: str, client_key: str) -> RunResult:
@@ -131,17 +138,24 @@ class CodeRunner:
         wait = self.limiter.acquire(client_key)
         if wait > 0:
             seconds = math.ceil(wait)
-            return RunResult(status="rate_limited", retry_after=seconds,
-                             message=_("Too many runs in a minute: try again in %(seconds)s s.") % {"seconds": seconds})
+            return RunResult(
+                status="rate_limited",
+                retry_after=seconds,
+                message=_("Too many runs in a minute: try again in %(seconds)s s.") % {"seconds": seconds},
+            )
         if self.code_too_long(code):
-            return RunResult(status="refused", message=_("The code is too long: at most %(limit)s bytes.")
-                             % {"limit": self.config.code_limit})
+            return RunResult(
+                status="refused",
+                message=_("The code is too long: at most %(limit)s bytes.") % {"limit": self.config.code_limit},
+            )
         return self.to_result(await self.client.run(code))
 
     def to_result(self, raw: dict) -> RunResult:
         """Validate the sandbox's answer and add a message a learner can act on."""
         try:
-            result = RunResult.model_validate({key: raw.get(key) for key in RunResult.model_fields if raw.get(key) is not None})
+            result = RunResult.model_validate(
+                {key: raw.get(key) for key in RunResult.model_fields if raw.get(key) is not None}
+            )
         except ValidationError:
             logger.warning("the sandbox sent a malformed answer; treating the run as crashed")
             result = RunResult(status="crashed")
@@ -156,13 +170,17 @@ class CodeRunner:
         if result.status == "timeout":
             return _("Stopped after %(seconds)s s: a run may take at most %(seconds)s seconds.") % {"seconds": seconds}
         if result.status == "memory":
-            return _("Memory limit exceeded: a run may use at most %(mb)s MB of memory.") % {"mb": self.config.memory_mb}
+            return _("Memory limit exceeded: a run may use at most %(mb)s MB of memory.") % {
+                "mb": self.config.memory_mb
+            }
         if result.status == "error":
             lines = [line for line in (result.traceback or "").splitlines() if line.strip()]
             return lines[-1] if lines else _("The code raised an error.")
         if result.status == "crashed":
             if reason == "signal" and detail:
-                return _("The run crashed (the process got %(signal)s). Nothing else was affected.") % {"signal": detail}
+                return _("The run crashed (the process got %(signal)s). Nothing else was affected.") % {
+                    "signal": detail
+                }
             if reason == "too_large":
                 return _("The run crashed: its answer was larger than the sandbox accepts.")
             return _("The run crashed without an answer. Nothing else was affected.")
@@ -176,13 +194,18 @@ class CodeRunner:
         """Describe the sandbox and its limits for GET /api/run/status."""
         state = self.client.status()
         return SandboxStatus(
-            enabled=self.enabled, state=state["state"] if self.enabled else "off",
+            enabled=self.enabled,
+            state=state["state"] if self.enabled else "off",
             layers={name: Layer(active=on, detail=detail) for name, (on, detail) in state["layers"].items()},
-            missing=state["missing"], detail=state["detail"],
+            missing=state["missing"],
+            detail=state["detail"],
             limits={
-                "time_limit_s": self.config.time_limit, "memory_mb": self.config.memory_mb,
-                "output_limit_chars": self.config.output_limit, "code_limit_bytes": self.config.code_limit,
-                "pool_size": self.config.pool_size, "max_concurrent": self.config.max_concurrent,
+                "time_limit_s": self.config.time_limit,
+                "memory_mb": self.config.memory_mb,
+                "output_limit_chars": self.config.output_limit,
+                "code_limit_bytes": self.config.code_limit,
+                "pool_size": self.config.pool_size,
+                "max_concurrent": self.config.max_concurrent,
                 "rate_limit_per_minute": self.limiter.per_minute,
             },
         )

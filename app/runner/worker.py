@@ -39,7 +39,7 @@ def write_result(fd: int, result: dict) -> None:
     data = json.dumps(result, ensure_ascii=False, default=str).encode("utf-8", errors="replace")
     view = memoryview(data)
     while view:
-        view = view[os.write(fd, view):]
+        view = view[os.write(fd, view) :]
     os.close(fd)
 
 

@@ -5,7 +5,6 @@ import gc
 import os
 import threading
 
-import torch
 from torch import nn
 
 _warmed_in: set[int] = set()  # process ids that started warming: once per (forked) worker

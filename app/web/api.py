@@ -41,8 +41,12 @@ async def list_lessons(request: Request, locale: str | None = None) -> dict[str,
     return {
         code: [
             LessonSummary(
-                slug=lesson.slug, order=lesson.order, title=lesson.title, summary=lesson.summary,
-                labs=lesson.lab_ids, url=f"/lessons/{lesson.slug}?lang={code}",
+                slug=lesson.slug,
+                order=lesson.order,
+                title=lesson.title,
+                summary=lesson.summary,
+                labs=lesson.lab_ids,
+                url=f"/lessons/{lesson.slug}?lang={code}",
             )
             for lesson in lessons
         ]
@@ -63,8 +67,13 @@ def add_lab_routes(app: FastAPI) -> None:
     """Give each lab its own typed route, so /docs shows its inputs and result."""
     for lab in LABS.values():
         app.add_api_route(
-            f"/api/labs/{lab.id}", _lab_endpoint(lab), methods=["POST"], response_model=lab.result,
-            summary=lab.title, operation_id=f"run_{lab.id}", tags=["labs"],
+            f"/api/labs/{lab.id}",
+            _lab_endpoint(lab),
+            methods=["POST"],
+            response_model=lab.result,
+            summary=lab.title,
+            operation_id=f"run_{lab.id}",
+            tags=["labs"],
         )
 
     @app.post("/api/labs/{lab_id}", tags=["labs"], include_in_schema=False)

@@ -30,7 +30,9 @@ async def run_cell(request: Request, slug: str):
     lessons, position = find_lesson(request, slug)
     body = await read_body(request, runner.config.code_limit * 3 + 1024)  # %XX per UTF-8 byte at worst
     if body is None:
-        raise HTTPException(413, _("The code is too long: at most %(limit)s bytes.") % {"limit": runner.config.code_limit})
+        raise HTTPException(
+            413, _("The code is too long: at most %(limit)s bytes.") % {"limit": runner.config.code_limit}
+        )
     try:
         form = parse_form(body)
     except UnicodeDecodeError:
@@ -41,7 +43,10 @@ async def run_cell(request: Request, slug: str):
     size = runner.code_size(code)
     if size > runner.config.code_limit:
         message = _("The code is too long: %(size)s bytes; at most %(limit)s bytes are allowed.")
-        result, status = RunResult(status="refused", message=message % {"size": size, "limit": runner.config.code_limit}), 413
+        result, status = (
+            RunResult(status="refused", message=message % {"size": size, "limit": runner.config.code_limit}),
+            413,
+        )
     else:
         result = await runner.run(code, client_key(request))
         status = HTTP_STATUS.get(result.status, 200)

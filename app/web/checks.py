@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from fastapi import HTTPException, Request
 
 from app.course.checks import CheckPart, ProbeResult, run_probe
-from app.i18n import gettext as _
 from app.course.lessons import Lesson
+from app.i18n import gettext as _
 
 
 @dataclass
@@ -40,6 +40,8 @@ def judge(request: Request, part: CheckPart) -> CheckState:
         return CheckState(error=_("Choose an answer first, then check it."))
     if part.option(answer) is None:
         keys = ", ".join(option.key for option in part.options)
-        return CheckState(answer=answer, error=_("“%(answer)s” is not an option here; choose one of: %(keys)s")
-                          % {"answer": answer, "keys": keys})
+        return CheckState(
+            answer=answer,
+            error=_("“%(answer)s” is not an option here; choose one of: %(keys)s") % {"answer": answer, "keys": keys},
+        )
     return CheckState(answer=answer, probe=run_probe(request.app.state.probes[part.check_id]))

@@ -5,7 +5,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from app.i18n import LOCALES, gettext as _
+from app.i18n import LOCALES
+from app.i18n import gettext as _
 from app.labs.errors import field_errors
 from app.web.render import render
 
@@ -41,8 +42,11 @@ async def unknown_language(request: Request):
     """Reject ?lang= values we do not have, saying which exist."""
     requested = request.scope.get("state", {}).get("lang_requested")
     if requested is not None and requested not in LOCALES:
-        raise HTTPException(400, _("Unknown language “%(lang)s”; choose one of: %(choices)s")
-                            % {"lang": requested, "choices": ", ".join(LOCALES)})
+        raise HTTPException(
+            400,
+            _("Unknown language “%(lang)s”; choose one of: %(choices)s")
+            % {"lang": requested, "choices": ", ".join(LOCALES)},
+        )
 
 
 def install(app: FastAPI) -> None:

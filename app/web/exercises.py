@@ -24,7 +24,9 @@ router = APIRouter(include_in_schema=False)
 
 def _exercise(request: Request, slug: str, exercise_id: str) -> ExercisePart:
     lessons, position = find_lesson(request, slug)
-    part = next((p for p in lessons[position].parts if isinstance(p, ExercisePart) and p.exercise_id == exercise_id), None)
+    part = next(
+        (p for p in lessons[position].parts if isinstance(p, ExercisePart) and p.exercise_id == exercise_id), None
+    )
     if part is None:
         raise HTTPException(404, _("This lesson has no exercise called “%(exercise)s”.") % {"exercise": exercise_id})
     return part
@@ -59,8 +61,13 @@ async def check_attempt(request: Request, slug: str, exercise_id: str):
         raise HTTPException(413, _("The code is too long to check: at most %(limit)s bytes.") % {"limit": limit})
     outcome = judge(spec, await runner.run(program, client_key(request)))
     allowed = request.app.state.settings.show_solutions
-    attempt = ExerciseAttempt(exercise_id, code, outcome, spec.solution if allowed and outcome.attempted else None,
-                              solutions_hidden=not allowed)
+    attempt = ExerciseAttempt(
+        exercise_id,
+        code,
+        outcome,
+        spec.solution if allowed and outcome.attempted else None,
+        solutions_hidden=not allowed,
+    )
     status = HTTP_STATUS.get(outcome.run.status, 200)
     if is_htmx(request):
         response = render_fragment(request, "_exercise.html", "exercise_result", part, attempt, status=status)

@@ -5,11 +5,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
 from pydantic import BaseModel, Field, create_model
 
-from app.i18n import LOCALES, gettext as _
-from app.labs.inspect import TensorRow, parameter_rows
+from app.i18n import LOCALES
+from app.i18n import gettext as _
 from app.labs import LABS
 from app.labs.base import evaluate
 from app.labs.gallery import Report, report
+from app.labs.inspect import TensorRow, parameter_rows
 from app.labs.zoo import MODELS, ZooModel, build
 from app.web.lab_inputs import TooManyValues, query_inputs
 from app.web.render import is_htmx, render, render_fragment
@@ -37,8 +38,12 @@ class ModelSummary(BaseModel):
 def _hyper_parameters(model: ZooModel) -> list[HyperParameter]:
     rows = []
     for name, info in model.params.model_fields.items():
-        bounds = {key: getattr(item, attr) for item in info.metadata for key, attr in (("minimum", "ge"), ("maximum", "le"))
-                  if hasattr(item, attr)}
+        bounds = {
+            key: getattr(item, attr)
+            for item in info.metadata
+            for key, attr in (("minimum", "ge"), ("maximum", "le"))
+            if hasattr(item, attr)
+        }
         rows.append(HyperParameter(name=name, type=info.annotation.__name__, default=info.default, **bounds))
     return rows
 
@@ -46,8 +51,12 @@ def _hyper_parameters(model: ZooModel) -> list[HyperParameter]:
 def _summaries() -> list[ModelSummary]:
     return [
         ModelSummary(
-            id=model.id, title=_(model.title), url=f"/models/{model.id}", api_url=f"/api/models/{model.id}",
-            hyper_parameters=_hyper_parameters(model), default_parameters=parameter_rows(build(model.id, model.params())),
+            id=model.id,
+            title=_(model.title),
+            url=f"/models/{model.id}",
+            api_url=f"/api/models/{model.id}",
+            hyper_parameters=_hyper_parameters(model),
+            default_parameters=parameter_rows(build(model.id, model.params())),
         )
         for model in MODELS.values()
     ]
@@ -63,7 +72,8 @@ def _model_endpoint(model: ZooModel):
     # The zoo's own Params (bounds and cross-field checks) become the query string; ?lang= picks the
     # language of error messages, so it is declared too (the model forbids unknown keys).
     query_model = create_model(
-        f"{model.params.__name__}Query", __base__=model.params,
+        f"{model.params.__name__}Query",
+        __base__=model.params,
         lang=(Literal[LOCALES] | None, Field(None, description="Language of error messages.")),
     )
 
@@ -78,8 +88,13 @@ def add_api_routes(app: FastAPI) -> None:
     """Give each gallery model its own typed GET route, so /docs shows its hyper-parameters."""
     for model in MODELS.values():
         app.add_api_route(
-            f"/api/models/{model.id}", _model_endpoint(model), methods=["GET"], response_model=Report,
-            summary=model.title, operation_id=f"describe_{model.id}", tags=["models"],
+            f"/api/models/{model.id}",
+            _model_endpoint(model),
+            methods=["GET"],
+            response_model=Report,
+            summary=model.title,
+            operation_id=f"describe_{model.id}",
+            tags=["models"],
         )
 
     @app.get("/api/models/{model_id}", tags=["models"], include_in_schema=False)
@@ -95,8 +110,11 @@ async def gallery_page(request: Request):
 @router.get("/models/{model_id}", include_in_schema=False)
 async def model_page(request: Request, model_id: str):
     if model_id not in MODELS:
-        raise HTTPException(404, _("There is no model called “%(model)s”. Known models: %(known)s.")
-                            % {"model": model_id, "known": ", ".join(MODELS)})
+        raise HTTPException(
+            404,
+            _("There is no model called “%(model)s”. Known models: %(known)s.")
+            % {"model": model_id, "known": ", ".join(MODELS)},
+        )
     lab = LABS["gallery"]
     try:
         raw = query_inputs(request.query_params, lab)
@@ -106,4 +124,6 @@ async def model_page(request: Request, model_id: str):
     status = 422 if state.errors else 200
     if is_htmx(request):
         return render_fragment(request, "_model.html", "report_block", state, model_id, status=status)
-    return render(request, "model.html", {"state": state, "model_id": model_id, "title": MODELS[model_id].title}, status=status)
+    return render(
+        request, "model.html", {"state": state, "model_id": model_id, "title": MODELS[model_id].title}, status=status
+    )

@@ -17,8 +17,7 @@ class TooManyValues(ValueError):
 
 def _list_fields(lab: Lab) -> set[str]:
     return {
-        name for name, field in lab.params.model_fields.items()
-        if typing.get_origin(field.annotation) in (list, tuple)
+        name for name, field in lab.params.model_fields.items() if typing.get_origin(field.annotation) in (list, tuple)
     }
 
 

@@ -6,14 +6,15 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from markupsafe import Markup
 
-from app.i18n import current_locale, gettext as _
-from app.labs import LABS
-from app.labs.base import evaluate
-from app.course.facts import compute
 from app.course.checks import CheckPart
 from app.course.exercise_harness import Outcome
 from app.course.exercises import ExercisePart
+from app.course.facts import compute
 from app.course.lessons import FACT, CellPart, LabPart, Lesson
+from app.i18n import current_locale
+from app.i18n import gettext as _
+from app.labs import LABS
+from app.labs.base import evaluate
 from app.runner.service import RunResult
 from app.web.checks import CheckState, asked_check, judge
 from app.web.lab_inputs import TooManyValues, query_inputs
@@ -109,7 +110,9 @@ def lesson_context(request: Request, slug: str, ran: CellRun | None = None, atte
         else:
             parts.append((part.kind, part, _with_facts(part.html)))
     context = {
-        "lesson": lesson, "parts": parts, "action": f"/lessons/{slug}",
+        "lesson": lesson,
+        "parts": parts,
+        "action": f"/lessons/{slug}",
         "previous": lessons[position - 1] if position > 0 else None,
         "next": lessons[position + 1] if position + 1 < len(lessons) else None,
     }
@@ -122,8 +125,9 @@ async def lesson_page(request: Request, slug: str):
         lessons, position = find_lesson(request, slug)
         part = asked_check(request, lessons[position])
         state = judge(request, part)
-        return render_fragment(request, "_check.html", "check_block", part, state, f"/lessons/{slug}",
-                               status=422 if state.error else 200)
+        return render_fragment(
+            request, "_check.html", "check_block", part, state, f"/lessons/{slug}", status=422 if state.error else 200
+        )
     context, target = lesson_context(request, slug)
     if target is not None:
         return _lab_response(request, target, "lesson.html", context)

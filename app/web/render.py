@@ -1,8 +1,9 @@
 """Render templates: the Jinja environment, the full-page-or-fragment decision, shared context."""
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any, NamedTuple, Sequence
+from typing import Any, NamedTuple
 from urllib.parse import quote, urlencode
 
 from fastapi import Request
@@ -73,7 +74,9 @@ def template_gettext(message: str, **variables: Any) -> Markup:
     text = gettext(message)
     if not variables:
         return Markup(text) if "%" not in text else Markup(text) % {}
-    return Markup(text % {key: value if isinstance(value, (int, float)) else escape(value) for key, value in variables.items()})
+    return Markup(
+        text % {key: value if isinstance(value, (int, float)) else escape(value) for key, value in variables.items()}
+    )
 
 
 class HistoryLinks(NamedTuple):

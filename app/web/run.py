@@ -24,7 +24,9 @@ def client_key(request: Request) -> str:
 
 
 def invalid(status: int, field: str, message: str) -> JSONResponse:
-    return JSONResponse({"detail": "invalid input", "errors": [{"field": field, "message": message}]}, status_code=status)
+    return JSONResponse(
+        {"detail": "invalid input", "errors": [{"field": field, "message": message}]}, status_code=status
+    )
 
 
 async def read_body(request: Request, limit: int) -> bytes | None:
@@ -43,33 +45,40 @@ def result_response(result: RunResult) -> JSONResponse:
 
 
 @router.post(
-    "/api/run", response_model=RunResult, summary="Run Python code in the sandbox",
+    "/api/run",
+    response_model=RunResult,
+    summary="Run Python code in the sandbox",
     responses={
-        400: {"description": "The body is not UTF-8 JSON."}, 413: {"description": "The code is over the size limit."},
-        422: {"description": "The body is not {\"code\": \"...\"}."},
+        400: {"description": "The body is not UTF-8 JSON."},
+        413: {"description": "The code is over the size limit."},
+        422: {"description": 'The body is not {"code": "..."}.'},
         429: {"model": RunResult, "description": "Rate limited; Retry-After says when to try again."},
         503: {"model": RunResult, "description": "Refused: cells are off, the sandbox is unavailable or busy."},
     },
-    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": RunRequest.model_json_schema()}}}},
+    openapi_extra={
+        "requestBody": {"required": True, "content": {"application/json": {"schema": RunRequest.model_json_schema()}}}
+    },
 )
 async def run_code(request: Request) -> JSONResponse:
     """Run `code` in a fresh, locked-down worker: stdout, the last expression's value, or a traceback."""
     runner = request.app.state.runner
     body = await read_body(request, runner.config.code_limit * 6 + 1024)
     if body is None:
-        return invalid(413, "code", _("is too long: at most %(limit)s bytes are allowed") % {"limit": runner.config.code_limit})
+        return invalid(
+            413, "code", _("is too long: at most %(limit)s bytes are allowed") % {"limit": runner.config.code_limit}
+        )
     try:
         data = json.loads(body.decode("utf-8"))
     except UnicodeDecodeError:
         return invalid(400, "body", _("is not valid UTF-8"))
     except ValueError:
-        return invalid(400, "body", _("is not valid JSON; send {\"code\": \"...\"}"))
+        return invalid(400, "body", _('is not valid JSON; send {"code": "..."}'))
     try:
         code = RunRequest.model_validate(data).code
         code.encode("utf-8")
     except ValidationError as exc:
         if any(error["type"] == "extra_forbidden" for error in exc.errors()):
-            return invalid(422, "body", _("takes only the field \"code\""))
+            return invalid(422, "body", _('takes only the field "code"'))
         field, message = next(iter(field_errors(exc).items()))
         return invalid(422, field, message)
     except UnicodeEncodeError:

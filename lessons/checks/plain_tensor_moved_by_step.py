@@ -1,6 +1,6 @@
 # A plain tensor attribute with requires_grad=True takes part in forward. Does optimizer.step() change it?
 model = nn.Linear(3, 1)
-model.shift = torch.ones(1, requires_grad=True)          # a plain tensor, not a Parameter
+model.shift = torch.ones(1, requires_grad=True)  # a plain tensor, not a Parameter
 opt = torch.optim.SGD(model.parameters(), lr=0.1)
 before = model.shift.detach().clone()
 (model(torch.randn(4, 3)) + model.shift).sum().backward()

@@ -20,5 +20,7 @@ for _ in range(5):
     optimizer.step()
 
 changed = not torch.equal(before, model.linear.weight)
-shown = f"torch.equal(before, linear.weight): {not changed}; linear.weight.grad is None: {model.linear.weight.grad is None}"
+shown = (
+    f"torch.equal(before, linear.weight): {not changed}; linear.weight.grad is None: {model.linear.weight.grad is None}"
+)
 answer = "changed" if changed else "unchanged"

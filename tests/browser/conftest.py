@@ -19,8 +19,14 @@ expect.set_options(timeout=20_000)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
 ]
 
 
@@ -33,8 +39,17 @@ def server_url():
     listener.listen(128)
     port = listener.getsockname()[1]
     env = {**os.environ, "PLAB_LOG_LEVEL": "warning"}
-    command = [sys.executable, "-m", "uvicorn", "app.main:app", "--fd", str(listener.fileno()),
-               "--log-level", "warning", "--no-access-log"]
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "app.main:app",
+        "--fd",
+        str(listener.fileno()),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
     process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, pass_fds=(listener.fileno(),))
     listener.close()  # the server holds its own copy
     url = f"http://127.0.0.1:{port}"

@@ -45,7 +45,7 @@ def test_wrong_attempt_then_solution_then_progress(page, server_url):
     expect(page.locator(".progress-exercises")).to_contain_text("1 of 4 exercises solved")
     page.reload()
     expect(page.locator(".progress-exercises")).to_contain_text("1 of 4 exercises solved")
-    badge = page.locator(f'li[data-lesson-exercises="zero_parameters"] .progress-badge')
+    badge = page.locator('li[data-lesson-exercises="zero_parameters"] .progress-badge')
     expect(badge).to_contain_text("1/1 exercises")
 
 
@@ -55,6 +55,8 @@ def test_an_attempt_works_without_javascript(page_without_js, server_url):
     block = page.locator(BLOCK)
     expect(block.locator(".exercise-solution")).to_have_count(0)
     block.get_by_role("button", name="Check my solution").click()
-    expect(page.locator(f"{BLOCK}-result .exercise-mistake")).to_contain_text("rebound the loop variable", timeout=60_000)
+    expect(page.locator(f"{BLOCK}-result .exercise-mistake")).to_contain_text(
+        "rebound the loop variable", timeout=60_000
+    )
     expect(page.locator(f"{BLOCK} .exercise-solution")).to_have_count(1)
     expect(page.locator(f"{BLOCK} textarea")).to_have_value(SPEC.starter)

@@ -4,17 +4,19 @@ from pathlib import Path
 
 import pytest
 
+from app.course.checks import CheckPart, run_probe
+from app.course.facts import FACTS, compute
+from app.course.lessons import CellPart, KnownIds, LabPart, LessonError, load_cells, load_lessons, parse_lesson
+from app.course.loading import known_ids
 from app.i18n import LOCALES
 from app.labs import LABS
-from app.course.facts import FACTS, compute
-from app.course.checks import CheckPart, run_probe
-from app.course.loading import known_ids
-from app.course.lessons import CellPart, KnownIds, LabPart, LessonError, load_cells, load_lessons, parse_lesson
 from app.settings import REPO_ROOT
 
 LESSONS_DIR = REPO_ROOT / "lessons"
 KNOWN, PROBES, _ = known_ids(LESSONS_DIR)
-KNOWN_WITH_DEMO_CELL = KnownIds(labs=KNOWN.labs, facts=KNOWN.facts, checks=KNOWN.checks, cells={**KNOWN.cells, "demo": "1"})
+KNOWN_WITH_DEMO_CELL = KnownIds(
+    labs=KNOWN.labs, facts=KNOWN.facts, checks=KNOWN.checks, cells={**KNOWN.cells, "demo": "1"}
+)
 
 
 @pytest.fixture(scope="module")
@@ -87,14 +89,38 @@ GOOD = "---\ntitle: T\nsummary: S\n---\nText\n\n::: lab tensor_or_parameter\n"
         ("01-x.md", "---\ntitle: T\nsummary: S\nauthor: me\n---\n::: lab tensor_or_parameter\n", "allowed keys"),
         ("01-x.md", "---\ntitle: T\n---\n::: lab tensor_or_parameter\n", "summary"),
         ("01-x.md", "---\ntitle: T\nsummary: S\n---\n::: lab nope\n", "unknown lab 'nope'"),
-        ("01-x.md", "---\ntitle: T\nsummary: S\n---\n::: lab tensor_or_parameter\n[[fact:nope]]\n", "unknown fact 'nope'"),
-        ("01-x.md", "---\ntitle: T\nsummary: S\n---\n::: lab tensor_or_parameter\n::: callout mistake\ntext\n", "never closed"),
+        (
+            "01-x.md",
+            "---\ntitle: T\nsummary: S\n---\n::: lab tensor_or_parameter\n[[fact:nope]]\n",
+            "unknown fact 'nope'",
+        ),
+        (
+            "01-x.md",
+            "---\ntitle: T\nsummary: S\n---\n::: lab tensor_or_parameter\n::: callout mistake\ntext\n",
+            "never closed",
+        ),
         ("01-x.md", "---\ntitle: T\nsummary: S\n---\n::: video x\n", "unknown directive"),
         ("01-x.md", "---\ntitle: T\nsummary: S\n---\njust prose\n", "at least one lab"),
-        ("01-x.md", "---\ntitle: T\nsummary: S\n---\n::: lab tensor_or_parameter\n::: check nope\nQ?\n- a\n- b\n:::\n", "unknown check 'nope'"),
-        ("01-x.md", f"---\ntitle: T\nsummary: S\n---\n::: lab tensor_or_parameter\n::: check {next(iter(PROBES))}\nQ?\n- a\n:::\n", "at least two options"),
-        ("01-x.md", f"---\ntitle: T\nsummary: S\n---\n::: lab tensor_or_parameter\n::: check {next(iter(PROBES))}\n- a\n- b\n:::\n", "needs a question"),
-        ("01-x.md", f"---\ntitle: T\nsummary: S\n---\n::: lab tensor_or_parameter\n::: check {next(iter(PROBES))}\nQ?\n- a b c\n- b\n:::\n", "write options as"),
+        (
+            "01-x.md",
+            "---\ntitle: T\nsummary: S\n---\n::: lab tensor_or_parameter\n::: check nope\nQ?\n- a\n- b\n:::\n",
+            "unknown check 'nope'",
+        ),
+        (
+            "01-x.md",
+            f"---\ntitle: T\nsummary: S\n---\n::: lab tensor_or_parameter\n::: check {next(iter(PROBES))}\nQ?\n- a\n:::\n",
+            "at least two options",
+        ),
+        (
+            "01-x.md",
+            f"---\ntitle: T\nsummary: S\n---\n::: lab tensor_or_parameter\n::: check {next(iter(PROBES))}\n- a\n- b\n:::\n",
+            "needs a question",
+        ),
+        (
+            "01-x.md",
+            f"---\ntitle: T\nsummary: S\n---\n::: lab tensor_or_parameter\n::: check {next(iter(PROBES))}\nQ?\n- a b c\n- b\n:::\n",
+            "write options as",
+        ),
         ("01-x.md", GOOD + "::: cell nope\n", "unknown cell 'nope'; put its starter code in lessons/cells/nope.py"),
         ("01-x.md", GOOD + "::: callout note\n::: cell demo\n:::\n", "close the open '::: callout'"),
     ],
@@ -142,7 +168,9 @@ def test_torch_answer_is_an_option_and_every_wrong_option_explains_itself(lesson
             assert check.option(answer), f"{locale} {check.check_id}: torch answered {answer!r}, not an option"
             for option in check.options:
                 if option.key != answer:
-                    assert option.feedback_html, f"{locale} {check.check_id}: wrong option {option.key!r} needs feedback"
+                    assert option.feedback_html, (
+                        f"{locale} {check.check_id}: wrong option {option.key!r} needs feedback"
+                    )
 
 
 def test_option_keys_match_across_languages(lessons):

@@ -16,8 +16,15 @@ def test_no_ui_string_lacks_a_chinese_translation():
 
 @pytest.mark.parametrize(
     "header, expected",
-    [(None, "en"), ("zh-CN,zh;q=0.9", "zh-CN"), ("zh-TW", "zh-CN"), ("fr, en;q=0.5", "en"),
-     ("de", "en"), ("en;q=0.3, zh;q=0.8", "zh-CN"), ("garbage;q=x", "en")],
+    [
+        (None, "en"),
+        ("zh-CN,zh;q=0.9", "zh-CN"),
+        ("zh-TW", "zh-CN"),
+        ("fr, en;q=0.5", "en"),
+        ("de", "en"),
+        ("en;q=0.3, zh;q=0.8", "zh-CN"),
+        ("garbage;q=x", "en"),
+    ],
 )
 def test_accept_language(header, expected):
     assert negotiate(header, "en") == expected

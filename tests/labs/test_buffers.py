@@ -88,9 +88,16 @@ def test_batch_of_one_shows_torchs_batchnorm_error():
 
 @pytest.mark.parametrize(
     "inputs, message",
-    [({"lr": 0}, "greater than 0"), ({"lr": 11}, "less than or equal to 10"), ({"features": 9}, "less than or equal to 8"),
-     ({"batch": 0}, "greater than or equal to 1"), ({"batch": 65}, "less than or equal to 64"),
-     ({"momentum": 1.5}, "less than or equal to 1"), ({"dtype": "int64"}, "float64"), ({"optimizer": "lbfgs"}, "sgd")],
+    [
+        ({"lr": 0}, "greater than 0"),
+        ({"lr": 11}, "less than or equal to 10"),
+        ({"features": 9}, "less than or equal to 8"),
+        ({"batch": 0}, "greater than or equal to 1"),
+        ({"batch": 65}, "less than or equal to 64"),
+        ({"momentum": 1.5}, "less than or equal to 1"),
+        ({"dtype": "int64"}, "float64"),
+        ({"optimizer": "lbfgs"}, "sgd"),
+    ],
 )
 def test_bad_inputs_are_refused(inputs, message):
     with pytest.raises(ValidationError) as error:

@@ -111,13 +111,21 @@ def test_code_runs_and_agrees(conversion):
     rows = {row.name: row for row in result.tensors}
     assert same_model is result.returned_is_model
     assert (same_weight, same_buffer, same_scale) == (
-        rows["weight"].same_object, rows["running_mean"].same_object, rows["scale"].same_object)
+        rows["weight"].same_object,
+        rows["running_mean"].same_object,
+        rows["scale"].same_object,
+    )
 
 
 @pytest.mark.parametrize(
     "inputs, field",
-    [({"conversion": "meta"}, "conversion"), ({"start": "int8"}, "start"), ({"seed": -1}, "seed"),
-     ({"gpu_present": True}, "gpu_present"), ({"colour": "red"}, "colour")],
+    [
+        ({"conversion": "meta"}, "conversion"),
+        ({"start": "int8"}, "start"),
+        ({"seed": -1}, "seed"),
+        ({"gpu_present": True}, "gpu_present"),
+        ({"colour": "red"}, "colour"),
+    ],
 )
 def test_bad_inputs_are_refused(inputs, field):
     with pytest.raises(ValidationError) as error:

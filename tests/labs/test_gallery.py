@@ -20,20 +20,29 @@ def shapes(report) -> dict[str, tuple[int, ...]]:
 
 def test_default_shapes_are_exactly_the_curriculums():
     assert shapes(gallery(model="lstm")) == {
-        "weight_ih_l0": (256, 512), "weight_hh_l0": (256, 64), "bias_ih_l0": (256,), "bias_hh_l0": (256,),
+        "weight_ih_l0": (256, 512),
+        "weight_hh_l0": (256, 64),
+        "bias_ih_l0": (256,),
+        "bias_hh_l0": (256,),
     }
     assert shapes(gallery(model="linear_bias")) == {"bias": (1, 5), "linear.weight": (5, 10), "linear.bias": (5,)}
     assert shapes(gallery(model="matmul3")) == {"weight": (3, 3)}
     assert shapes(gallery(model="sge", groups=8)) == {"weight": (1, 8, 1, 1), "bias": (1, 8, 1, 1)}
-    assert shapes(gallery(model="vit_tokens", num_patches=16, dim=64)) == {"cls_token": (1, 1, 64), "pos_embedding": (1, 17, 64)}
+    assert shapes(gallery(model="vit_tokens", num_patches=16, dim=64)) == {
+        "cls_token": (1, 1, 64),
+        "pos_embedding": (1, 17, 64),
+    }
 
 
-@pytest.mark.parametrize("input_size, hidden_size, num_layers, bidirectional",
-                         [(512, 64, 1, False), (7, 3, 2, False), (5, 4, 3, True), (1, 1, 1, True)])
+@pytest.mark.parametrize(
+    "input_size, hidden_size, num_layers, bidirectional",
+    [(512, 64, 1, False), (7, 3, 2, False), (5, 4, 3, True), (1, 1, 1, True)],
+)
 def test_lstm_matches_torch(input_size, hidden_size, num_layers, bidirectional):
     reference = nn.LSTM(input_size, hidden_size, num_layers=num_layers, bidirectional=bidirectional)
-    report = gallery(model="lstm", input_size=input_size, hidden_size=hidden_size, num_layers=num_layers,
-                     bidirectional=bidirectional)
+    report = gallery(
+        model="lstm", input_size=input_size, hidden_size=hidden_size, num_layers=num_layers, bidirectional=bidirectional
+    )
     assert shapes(report) == {name: tuple(p.shape) for name, p in reference.named_parameters()}
     assert report.state_dict_keys == list(reference.state_dict())
     assert report.total == sum(p.numel() for p in reference.parameters())
@@ -66,7 +75,11 @@ def test_vit_tokens_shapes(num_patches, dim):
 
 
 def test_values_are_seeded_and_summarised():
-    first, again, other = gallery(model="matmul3", seed=3), gallery(model="matmul3", seed=3), gallery(model="matmul3", seed=4)
+    first, again, other = (
+        gallery(model="matmul3", seed=3),
+        gallery(model="matmul3", seed=3),
+        gallery(model="matmul3", seed=4),
+    )
     assert first.parameters[0].values == again.parameters[0].values != other.parameters[0].values
     torch.manual_seed(3)
     weight = torch.randn(3, 3)
@@ -95,15 +108,22 @@ def test_other_models_sizes_are_ignored_and_defaults_filled_in():
     assert params.groups is None and params.hidden_size == 8 and params.input_size == 512
 
 
-@pytest.mark.parametrize("raw, field, text", [
-    ({"model": "sge", "groups": 3, "channels": 32}, "channels", "must divide by groups (3)"),
-    ({"model": "sge", "groups": 3}, "channels", "must divide by groups"),
-    ({"model": "lstm", "input_size": 1024, "hidden_size": 512, "num_layers": 4, "bidirectional": True}, "input", "at most 2,000,000"),
-    ({"model": "lstm", "hidden_size": 100000}, "hidden_size", "at most 512"),
-    ({"model": "linear_bias", "in_features": 0}, "in_features", "at least 1"),
-    ({"model": "resnet"}, "model", "one of: linear_bias"),
-    ({"model": "matmul3", "colour": "red"}, "colour", "not an input"),
-])
+@pytest.mark.parametrize(
+    "raw, field, text",
+    [
+        ({"model": "sge", "groups": 3, "channels": 32}, "channels", "must divide by groups (3)"),
+        ({"model": "sge", "groups": 3}, "channels", "must divide by groups"),
+        (
+            {"model": "lstm", "input_size": 1024, "hidden_size": 512, "num_layers": 4, "bidirectional": True},
+            "input",
+            "at most 2,000,000",
+        ),
+        ({"model": "lstm", "hidden_size": 100000}, "hidden_size", "at most 512"),
+        ({"model": "linear_bias", "in_features": 0}, "in_features", "at least 1"),
+        ({"model": "resnet"}, "model", "one of: linear_bias"),
+        ({"model": "matmul3", "colour": "red"}, "colour", "not an input"),
+    ],
+)
 def test_bad_inputs_name_the_field_and_what_is_allowed(raw, field, text):
     with pytest.raises(ValidationError) as raised:
         Params.model_validate(raw)

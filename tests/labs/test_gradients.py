@@ -5,8 +5,8 @@ import torch
 import torch.nn.functional as F
 from pydantic import ValidationError
 
-from app.labs.gradients.notes import Snapshot, _backward_notes
 from app.labs.gradients import Params, run
+from app.labs.gradients.notes import Snapshot, _backward_notes
 from app.labs.zoo import LinearBias, MatMul3
 
 OPTIMIZERS = {"sgd": torch.optim.SGD, "rmsprop": torch.optim.RMSprop, "adam": torch.optim.Adam}
@@ -52,9 +52,11 @@ def reference(model_id: str, seed: int, actions: list[str]) -> list[dict]:
             name: (t.detach().clone(), None if t.grad is None else t.grad.clone(), t.requires_grad)
             for name, t in tensors.items()
         }
-        record["held"] = None if optimizer is None else [
-            next(n for n, t in tensors.items() if t is p) for g in optimizer.param_groups for p in g["params"]
-        ]
+        record["held"] = (
+            None
+            if optimizer is None
+            else [next(n for n, t in tensors.items() if t is p) for g in optimizer.param_groups for p in g["params"]]
+        )
         states.append(record)
     return states
 
@@ -74,7 +76,8 @@ CASES = [
     ("matmul3", ["add_tensor", "forward", "backward", "backward", "forward", "backward", "step:rmsprop:0.01"]),
 ] + [
     (model_id, ["forward", "backward", f"step:{kind}:0.01", "zero_grad", "forward", "backward", f"step:{kind}:0.01"])
-    for model_id in ("linear_bias", "matmul3") for kind in OPTIMIZERS
+    for model_id in ("linear_bias", "matmul3")
+    for kind in OPTIMIZERS
 ]
 
 
@@ -149,7 +152,9 @@ def test_notes_on_frozen_and_plain_tensors():
 
 
 def test_notes_on_optimizer_surprises():
-    adam = run(Params(model="matmul3", a=["forward", "backward", "step:adam:0.01", "zero_grad:false", "step:adam:0.01"]))
+    adam = run(
+        Params(model="matmul3", a=["forward", "backward", "step:adam:0.01", "zero_grad:false", "step:adam:0.01"])
+    )
     assert kinds(adam.steps[-1], "weight") == ["updated", "moved_by_state"]
     assert adam.steps[-1].optimizer.state["weight"] == ["step", "exp_avg", "exp_avg_sq"]
     assert adam.steps[-1].optimizer.steps == {"weight": 2}
@@ -185,7 +190,10 @@ def test_a_button_appends_its_action_to_the_history():
         ({"a": ["step:sgd:100"]}, "between 1e-05 and 10"),
         ({"a": ["step:sgd:nan"]}, "between 1e-05 and 10"),
         ({"a": ["step:sgd:abc"]}, "“abc” is not a number"),
-        ({"a": ["freeze:linear.weights"]}, "“linear.weights” is not a parameter of linear_bias; choose one of: bias, linear.weight, linear.bias"),
+        (
+            {"a": ["freeze:linear.weights"]},
+            "“linear.weights” is not a parameter of linear_bias; choose one of: bias, linear.weight, linear.bias",
+        ),
         ({"model": "matmul3", "a": ["freeze:linear.weight"]}, "choose one of: weight"),
         ({"a": ["freeze"]}, "write freeze:<name>"),
         ({"a": ["backward"]}, "add forward before backward"),
@@ -207,6 +215,10 @@ def test_a_doubled_grad_is_recognised_within_rounding():
     one_ulp_more = torch.nextafter(2 * grad, torch.full_like(grad, float("inf")))  # not exactly 2 * grad
     assert not torch.equal(one_ulp_more, 2 * grad)
     before = Snapshot("w", True, value, grad, True, None)
-    for after_grad, kind in [(2 * grad, "grad_doubled"), (one_ulp_more, "grad_doubled"), (2.5 * grad, "grad_accumulated")]:
+    for after_grad, kind in [
+        (2 * grad, "grad_doubled"),
+        (one_ulp_more, "grad_doubled"),
+        (2.5 * grad, "grad_accumulated"),
+    ]:
         after = Snapshot("w", True, value, after_grad, True, None)
         assert [note.kind for note in _backward_notes(before, after)] == [kind]

@@ -10,10 +10,25 @@ from app.labs.initialisation.models import SmallConvNet
 from app.labs.zoo import LinearBias, MatMul3, SpatialGroupEnhance, ViTTokens
 
 MODELS = ["small_convnet", "linear_bias", "matmul3", "sge", "vit_tokens", "lstm"]
-SCHEMES = ["modules_loop", "apply_fn", "xavier_uniform", "kaiming_fan_in", "kaiming_fan_out", "normal_001", "zeros", "ones"]
+SCHEMES = [
+    "modules_loop",
+    "apply_fn",
+    "xavier_uniform",
+    "kaiming_fan_in",
+    "kaiming_fan_out",
+    "normal_001",
+    "zeros",
+    "ones",
+]
 NAMESPACE = {
-    "torch": torch, "nn": nn, "SmallConvNet": SmallConvNet, "LinearBias": LinearBias, "MatMul3": MatMul3,
-    "SpatialGroupEnhance": SpatialGroupEnhance, "ViTTokens": ViTTokens, "print": lambda *args: None,
+    "torch": torch,
+    "nn": nn,
+    "SmallConvNet": SmallConvNet,
+    "LinearBias": LinearBias,
+    "MatMul3": MatMul3,
+    "SpatialGroupEnhance": SpatialGroupEnhance,
+    "ViTTokens": ViTTokens,
+    "print": lambda *args: None,
 }
 
 
@@ -113,9 +128,14 @@ def test_histograms_draw_with_a_title():
 
 @pytest.mark.parametrize(
     "inputs, message",
-    [({"bins": 3}, "greater than or equal to 4"), ({"bins": 41}, "less than or equal to 40"),
-     ({"model": "resnet"}, "small_convnet"), ({"scheme": "orthogonal"}, "modules_loop"),
-     ({"seed": -1}, "greater than or equal to 0"), ({"depth": 2}, "Extra inputs")],
+    [
+        ({"bins": 3}, "greater than or equal to 4"),
+        ({"bins": 41}, "less than or equal to 40"),
+        ({"model": "resnet"}, "small_convnet"),
+        ({"scheme": "orthogonal"}, "modules_loop"),
+        ({"seed": -1}, "greater than or equal to 0"),
+        ({"depth": 2}, "Extra inputs"),
+    ],
 )
 def test_bad_inputs_are_refused(inputs, message):
     with pytest.raises(ValidationError) as error:

@@ -15,13 +15,23 @@ VARIANTS = ["rebind", "slice", "zero", "fill", "copy", "add", "data", "replace"]
 
 # (lab inputs, the same model built in plain torch, the parameter to picture)
 MODELS = {
-    "linear_bias": ({"model": "linear_bias", "in_features": 4, "out_features": 3, "seed": 2},
-                    lambda: LinearBias(4, 3), "linear.weight"),
+    "linear_bias": (
+        {"model": "linear_bias", "in_features": 4, "out_features": 3, "seed": 2},
+        lambda: LinearBias(4, 3),
+        "linear.weight",
+    ),
     "matmul3": ({"model": "matmul3", "seed": 7}, lambda: MatMul3(), "weight"),
     "sge": ({"model": "sge", "groups": 4, "channels": 8, "seed": 1}, lambda: SpatialGroupEnhance(4), "bias"),
-    "vit_tokens": ({"model": "vit_tokens", "num_patches": 3, "dim": 5, "seed": 4}, lambda: ViTTokens(3, 5), "pos_embedding"),
-    "lstm": ({"model": "lstm", "input_size": 6, "hidden_size": 2, "seed": 3},
-             lambda: nn.LSTM(6, 2, num_layers=1, bidirectional=False), "bias_hh_l0"),
+    "vit_tokens": (
+        {"model": "vit_tokens", "num_patches": 3, "dim": 5, "seed": 4},
+        lambda: ViTTokens(3, 5),
+        "pos_embedding",
+    ),
+    "lstm": (
+        {"model": "lstm", "input_size": 6, "hidden_size": 2, "seed": 3},
+        lambda: nn.LSTM(6, 2, num_layers=1, bidirectional=False),
+        "bias_hh_l0",
+    ),
 }
 
 
@@ -69,7 +79,9 @@ def plain_torch(make, seed: int, variant: str, context: str, focus: str, v: floa
         "changed": [not torch.equal(b, a) for b, a in zip(before, after)],
         "after": [a.flatten()[:4].tolist() for a in after],
         "registered_is_original": [model.get_parameter(n) is o for n, o in zip(names, originals)],
-        "optimizer_holds_registered": [opt.param_groups[0]["params"][i] is model.get_parameter(n) for i, n in enumerate(names)],
+        "optimizer_holds_registered": [
+            opt.param_groups[0]["params"][i] is model.get_parameter(n) for i, n in enumerate(names)
+        ],
         "optimizer_holds_old": opt.param_groups[0]["params"][focus_index] is originals[focus_index],
         "p_is_focus_after": p_is_focus_after,
         "focus_version": (version_before, originals[focus_index]._version),
@@ -99,7 +111,10 @@ def test_matches_plain_torch(model_id, variant, context):
     if variant == "replace":
         slot = next(name for name in panel_after if name.startswith("opt."))
         assert (panel_after[slot] == panel_before[registered]) is expected["optimizer_holds_old"]
-        assert result.identity_after is expected["optimizer_holds_registered"][[r.name for r in result.parameters].index(focus)]
+        assert (
+            result.identity_after
+            is expected["optimizer_holds_registered"][[r.name for r in result.parameters].index(focus)]
+        )
     elif expected["error"] is None:
         assert result.pictured == focus
         assert result.identity_after is expected["p_is_focus_after"]
@@ -144,7 +159,9 @@ def test_code_runs_in_plain_python_to_the_same_values():
     result = run(Params(variant="fill", value=-3.0, model="linear_bias", in_features=2, out_features=2))
     namespace = {"torch": torch, "nn": nn, "LinearBias": LinearBias}
     exec(result.code, namespace)
-    assert [row.after for row in result.parameters] == [p.detach().flatten()[:4].tolist() for p in namespace["model"].parameters()]
+    assert [row.after for row in result.parameters] == [
+        p.detach().flatten()[:4].tolist() for p in namespace["model"].parameters()
+    ]
 
 
 def test_replacement_code_names_the_owner_module():

@@ -15,7 +15,9 @@ def test_rebinding_changes_nothing_and_in_place_does():
 
 
 def test_errors_are_torchs_words():
-    assert compute("in_place_leaf_error") == "a leaf Variable that requires grad is being used in an in-place operation."
+    assert (
+        compute("in_place_leaf_error") == "a leaf Variable that requires grad is being used in an in-place operation."
+    )
     assert "modified by an inplace operation" in compute("backward_after_in_place_error")
     assert "Hint" not in compute("backward_after_in_place_error")
 

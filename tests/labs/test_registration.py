@@ -25,8 +25,12 @@ def shapes(rows) -> dict[str, list[int] | None]:
 def torch_views(module: nn.Module) -> dict:
     """Read the same views with plain torch, written independently of the lab."""
     try:
-        optimizer_names = [n for p in torch.optim.SGD(module.parameters(), lr=0.1).param_groups[0]["params"]
-                           for n, q in module.named_parameters() if q is p]
+        optimizer_names = [
+            n
+            for p in torch.optim.SGD(module.parameters(), lr=0.1).param_groups[0]["params"]
+            for n, q in module.named_parameters()
+            if q is p
+        ]
         error = None
     except ValueError as exc:
         optimizer_names, error = [], f"ValueError: {exc}"
@@ -65,7 +69,9 @@ KIND_CASES = {
     "add:w:buffer_np:2": lambda m: m.register_buffer("w", torch.randn(2), persistent=False),
     "add:w:linear:4,2": lambda m: setattr(m, "w", nn.Linear(4, 2)),
     "add:w:list:3,2": lambda m: setattr(m, "w", [nn.Parameter(torch.randn(2)) for _ in range(3)]),
-    "add:w:paramlist:3,2": lambda m: setattr(m, "w", nn.ParameterList([nn.Parameter(torch.randn(2)) for _ in range(3)])),
+    "add:w:paramlist:3,2": lambda m: setattr(
+        m, "w", nn.ParameterList([nn.Parameter(torch.randn(2)) for _ in range(3)])
+    ),
     "add:w:none": lambda m: setattr(m, "w", None),
 }
 
@@ -108,12 +114,15 @@ def test_assigning_a_tensor_to_a_parameter_name_shows_torchs_type_error():
     assert lab_views(result.steps[1].views) == lab_views(result.steps[0].views)  # the module is unchanged
 
 
-@pytest.mark.parametrize("steps, then", [
-    (("add:w:param:3", "del:w"), lambda m: delattr(m, "w")),
-    (("add:w:param:3", "set:w:none"), lambda m: setattr(m, "w", None)),
-    (("add:w:buffer:3", "set:w:param:2"), lambda m: setattr(m, "w", nn.Parameter(torch.randn(2)))),
-    (("add:w:buffer:3", "set:w:linear:2,2"), lambda m: setattr(m, "w", nn.Linear(2, 2))),
-])
+@pytest.mark.parametrize(
+    "steps, then",
+    [
+        (("add:w:param:3", "del:w"), lambda m: delattr(m, "w")),
+        (("add:w:param:3", "set:w:none"), lambda m: setattr(m, "w", None)),
+        (("add:w:buffer:3", "set:w:param:2"), lambda m: setattr(m, "w", nn.Parameter(torch.randn(2)))),
+        (("add:w:buffer:3", "set:w:linear:2,2"), lambda m: setattr(m, "w", nn.Linear(2, 2))),
+    ],
+)
 def test_remove_and_reassign_match_plain_torch(steps, then):
     torch.manual_seed(0)
     reference = nn.Module()
@@ -125,12 +134,15 @@ def test_remove_and_reassign_match_plain_torch(steps, then):
     assert lab_views(lab(*steps).steps[-1].views) == torch_views(reference)
 
 
-@pytest.mark.parametrize("steps, error_type", [
-    (("del:ghost",), "AttributeError"),
-    (("add:w:tensor:3", "add:w:buffer:3"), "KeyError"),
-    (("add:w:buffer:3", "set:w:list:2,2"), "TypeError"),
-    (("add:w:param:3", "set:w:linear:2,2"), "TypeError"),
-])
+@pytest.mark.parametrize(
+    "steps, error_type",
+    [
+        (("del:ghost",), "AttributeError"),
+        (("add:w:tensor:3", "add:w:buffer:3"), "KeyError"),
+        (("add:w:buffer:3", "set:w:list:2,2"), "TypeError"),
+        (("add:w:param:3", "set:w:linear:2,2"), "TypeError"),
+    ],
+)
 def test_torchs_other_refusals_are_results(steps, error_type):
     result = lab(*steps)
     assert result.steps[-1].error.startswith(error_type + ":")
@@ -142,7 +154,12 @@ def test_changes_are_marked_and_removals_listed():
     assert [row.new for row in first.named_parameters] == [True]
     assert [row.new for row in second.named_parameters] == [False]
     assert [row.new for row in second.plain_attributes] == [True]
-    assert third.removed == {"parameters_dict": ["w"], "named_parameters": ["w"], "state_dict": ["w"], "optimizer": ["w"]}
+    assert third.removed == {
+        "parameters_dict": ["w"],
+        "named_parameters": ["w"],
+        "state_dict": ["w"],
+        "optimizer": ["w"],
+    }
 
 
 def test_each_step_names_the_views_it_changed():
@@ -156,15 +173,34 @@ def test_each_step_names_the_views_it_changed():
     ]
     for step in result.steps:  # the same rule as the rows' flags and the removed lists
         views = step.views
-        expected = [view for view in ("parameters_dict", "named_parameters", "buffers", "state_dict", "modules",
-                                      "plain_attributes", "optimizer")
-                    if any(row.new for row in getattr(views, view)) or view in views.removed]
+        expected = [
+            view
+            for view in (
+                "parameters_dict",
+                "named_parameters",
+                "buffers",
+                "state_dict",
+                "modules",
+                "plain_attributes",
+                "optimizer",
+            )
+            if any(row.new for row in getattr(views, view)) or view in views.removed
+        ]
         assert step.changed == expected
 
 
 def test_the_code_view_builds_the_same_module():
-    steps = ("add:w:param:3,4", "add:t:tensor_grad:3", "add:b:buffer_np:2", "add:lin:linear:4,2",
-             "add:ps:list:2,3", "add:pl:paramlist:2,3", "set:w:tensor:3", "add:r:buffer:2", "del:t")
+    steps = (
+        "add:w:param:3,4",
+        "add:t:tensor_grad:3",
+        "add:b:buffer_np:2",
+        "add:lin:linear:4,2",
+        "add:ps:list:2,3",
+        "add:pl:paramlist:2,3",
+        "set:w:tensor:3",
+        "add:r:buffer:2",
+        "del:t",
+    )
     result = lab(*steps, seed="7")
     namespace: dict = {}
     exec(result.code, namespace)  # the class the page prints, run as the learner would
@@ -182,30 +218,35 @@ def test_the_steps_run_replays_are_the_steps_validation_checked(text):
 
 
 def test_the_pending_step_joins_the_list_in_canonical_form():
-    params = Params.model_validate({"step": ["add:a:param:2"], "op": "add", "name": " head ", "kind": "linear", "sizes": "(4, 2)"})
+    params = Params.model_validate(
+        {"step": ["add:a:param:2"], "op": "add", "name": " head ", "kind": "linear", "sizes": "(4, 2)"}
+    )
     assert params.step == ["add:a:param:2", "add:head:linear:4,2"] and params.name == ""
     assert Params.model_validate({"step": ["add:x:none:3"]}).step == ["add:x:none"]
 
 
-@pytest.mark.parametrize("raw, field, text", [
-    ({"step": ["add:w:param:3"] * (MAX_STEPS + 1)}, "step", "20"),
-    ({"step": ["add:w:param:3"] * MAX_STEPS, "name": "x"}, "name", "at most 20 steps"),
-    ({"name": "1x"}, "name", "not a Python identifier"),
-    ({"name": "class"}, "name", "not a Python identifier"),
-    ({"name": "_parameters"}, "name", "starting with _"),
-    ({"name": "forward"}, "name", "already a method or attribute"),
-    ({"name": "training"}, "name", "already a method or attribute"),
-    ({"name": "w", "sizes": "99999"}, "sizes", "between 1 and 64"),
-    ({"name": "w", "sizes": "64,64,64"}, "sizes", "4096"),
-    ({"name": "w", "kind": "linear", "sizes": "65,2"}, "sizes", "between 1 and 64"),
-    ({"name": "w", "kind": "linear", "sizes": "4,2,1"}, "sizes", "nn.Linear takes two sizes"),
-    ({"name": "w", "kind": "list", "sizes": "9,2"}, "sizes", "count from 1 to 8"),
-    ({"step": ["add:w:param"]}, "step.0", "commas"),
-    ({"step": ["grow:w:param:3"]}, "step.0", "operation must be one of"),
-    ({"step": ["add:w:magic:3"]}, "step.0", "kind must be one of"),
-    ({"step": ["add:1w:param:3"]}, "step.0", "not a Python identifier"),
-    ({"kind": "magic"}, "kind", ""),
-])
+@pytest.mark.parametrize(
+    "raw, field, text",
+    [
+        ({"step": ["add:w:param:3"] * (MAX_STEPS + 1)}, "step", "20"),
+        ({"step": ["add:w:param:3"] * MAX_STEPS, "name": "x"}, "name", "at most 20 steps"),
+        ({"name": "1x"}, "name", "not a Python identifier"),
+        ({"name": "class"}, "name", "not a Python identifier"),
+        ({"name": "_parameters"}, "name", "starting with _"),
+        ({"name": "forward"}, "name", "already a method or attribute"),
+        ({"name": "training"}, "name", "already a method or attribute"),
+        ({"name": "w", "sizes": "99999"}, "sizes", "between 1 and 64"),
+        ({"name": "w", "sizes": "64,64,64"}, "sizes", "4096"),
+        ({"name": "w", "kind": "linear", "sizes": "65,2"}, "sizes", "between 1 and 64"),
+        ({"name": "w", "kind": "linear", "sizes": "4,2,1"}, "sizes", "nn.Linear takes two sizes"),
+        ({"name": "w", "kind": "list", "sizes": "9,2"}, "sizes", "count from 1 to 8"),
+        ({"step": ["add:w:param"]}, "step.0", "commas"),
+        ({"step": ["grow:w:param:3"]}, "step.0", "operation must be one of"),
+        ({"step": ["add:w:magic:3"]}, "step.0", "kind must be one of"),
+        ({"step": ["add:1w:param:3"]}, "step.0", "not a Python identifier"),
+        ({"kind": "magic"}, "kind", ""),
+    ],
+)
 def test_bad_inputs_name_the_field_and_what_is_allowed(raw, field, text):
     with pytest.raises(ValidationError) as raised:
         Params.model_validate(raw)

@@ -30,7 +30,11 @@ def plain_torch(wrapper: str, context: str, dtype=torch.float32, shape=(2, 3), s
 
 @pytest.mark.parametrize(
     "wrapper, context",
-    list(itertools.product(["tensor", "tensor_requires_grad", "computed", "parameter", "parameter_frozen"], ["normal", "no_grad"])),
+    list(
+        itertools.product(
+            ["tensor", "tensor_requires_grad", "computed", "parameter", "parameter_frozen"], ["normal", "no_grad"]
+        )
+    ),
 )
 def test_matches_plain_torch(wrapper, context):
     result = run(Params(wrapper=wrapper, context=context, seed=3, shape="4,2"))
@@ -73,8 +77,14 @@ def test_fill_and_code_agree(fill):
 
 @pytest.mark.parametrize(
     "shape, message",
-    [("0,3", "between 1 and 64"), ("65", "between 1 and 64"), ("1,1,1,1,1", "at most 4 dimensions"),
-     ("64,64,2", "at most 4096 elements"), ("a,b", "separated by commas"), ("", "separated by commas")],
+    [
+        ("0,3", "between 1 and 64"),
+        ("65", "between 1 and 64"),
+        ("1,1,1,1,1", "at most 4 dimensions"),
+        ("64,64,2", "at most 4096 elements"),
+        ("a,b", "separated by commas"),
+        ("", "separated by commas"),
+    ],
 )
 def test_shape_bounds(shape, message):
     with pytest.raises(ValidationError) as error:

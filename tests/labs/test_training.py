@@ -130,8 +130,15 @@ def test_code_runs_and_gives_the_same_model(optimizer):
     namespace = {"torch": torch, "nn": nn, "LinearBias": LinearBias}
     exec(result.code, namespace)
     assert namespace["loss"].item() == pytest.approx(result.losses[-1], rel=1e-6)
-    assert [group["lr"] for group in namespace["optimizer"].param_groups] == [g.lr for g in result.param_groups] == [0.05, 0.3]
-    assert type(namespace["optimizer"]).__name__ == OPTIMIZERS[optimizer]([torch.zeros(1, requires_grad=True)], 0.1).__class__.__name__
+    assert (
+        [group["lr"] for group in namespace["optimizer"].param_groups]
+        == [g.lr for g in result.param_groups]
+        == [0.05, 0.3]
+    )
+    assert (
+        type(namespace["optimizer"]).__name__
+        == OPTIMIZERS[optimizer]([torch.zeros(1, requires_grad=True)], 0.1).__class__.__name__
+    )
     assert namespace["optimizer"].defaults.get("momentum", 0) == (0.9 if optimizer == "sgd_momentum" else 0)
 
 

@@ -27,7 +27,9 @@ def plain_torch(operation: str, context: str, seed: int = 1, shape=(3, 2)):
     before = p.detach().clone()
     y = PLAIN[operation](p)
     facts = {
-        "type_name": type(y).__name__, "requires_grad": y.requires_grad, "is_leaf": y.is_leaf,
+        "type_name": type(y).__name__,
+        "requires_grad": y.requires_grad,
+        "is_leaf": y.is_leaf,
         "grad_fn": None if y.grad_fn is None else type(y.grad_fn).__name__,
         "same_storage": y.untyped_storage().data_ptr() == p.untyped_storage().data_ptr(),
     }
@@ -100,8 +102,14 @@ def test_selected_row_is_the_chosen_operation():
 
 @pytest.mark.parametrize(
     "inputs, message",
-    [({"rows": 1}, "greater than or equal to 2"), ({"rows": 7}, "less than or equal to 6"), ({"cols": 0}, "greater than or equal to 1"),
-     ({"operation": "copy"}, "detach"), ({"in_place": "sub_"}, "add_"), ({"graph": "cube"}, "square")],
+    [
+        ({"rows": 1}, "greater than or equal to 2"),
+        ({"rows": 7}, "less than or equal to 6"),
+        ({"cols": 0}, "greater than or equal to 1"),
+        ({"operation": "copy"}, "detach"),
+        ({"in_place": "sub_"}, "add_"),
+        ({"graph": "cube"}, "square"),
+    ],
 )
 def test_bad_inputs_are_refused(inputs, message):
     with pytest.raises(ValidationError) as error:

@@ -9,7 +9,15 @@ import torch
 
 from app.pictures.png import encode_indexed, encode_rgb
 from app.pictures.svg import (
-    LEVELS, MAX_CELLS_PER_SIDE, _colour_of_level, _palette, _palette_indices, as_grid, heatmap, histogram, line_chart,
+    LEVELS,
+    MAX_CELLS_PER_SIDE,
+    _colour_of_level,
+    _palette,
+    _palette_indices,
+    as_grid,
+    heatmap,
+    histogram,
+    line_chart,
 )
 
 
@@ -18,9 +26,9 @@ def chunks(data: bytes) -> dict[bytes, bytes]:
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     found, position = {}, 8
     while position < len(data):
-        length, kind = struct.unpack(">I4s", data[position:position + 8])
-        body = data[position + 8:position + 8 + length]
-        assert struct.unpack(">I", data[position + 8 + length:position + 12 + length])[0] == zlib.crc32(kind + body)
+        length, kind = struct.unpack(">I4s", data[position : position + 8])
+        body = data[position + 8 : position + 8 + length]
+        assert struct.unpack(">I", data[position + 8 + length : position + 12 + length])[0] == zlib.crc32(kind + body)
         found[kind] = body
         position += 12 + length
     return found
@@ -48,7 +56,10 @@ def expected_colour(value: float, limit: float) -> str:
 def test_small_maps_colour_every_cell_by_its_value_and_label_it():
     tensor = torch.tensor([[-2.0, 0.0, 1.0], [2.0, -1.0, 0.5]])
     svg = str(heatmap(tensor, "w").svg)
-    cells = re.findall(r'<rect x="(\d+)" y="(\d+)" width="1" height="1" fill="(#[0-9a-f]{6})"><title>\[\d+, \d+\] = ([^<]+)</title>', svg)
+    cells = re.findall(
+        r'<rect x="(\d+)" y="(\d+)" width="1" height="1" fill="(#[0-9a-f]{6})"><title>\[\d+, \d+\] = ([^<]+)</title>',
+        svg,
+    )
     assert len(cells) == 6
     for x, y, colour, label in cells:
         value = tensor[int(y), int(x)].item()
@@ -85,11 +96,15 @@ def test_png_encoders_give_the_same_picture():
     indices = torch.randint(0, 2 * LEVELS + 1, (7, 5), dtype=torch.uint8)
     palette = _palette()
     indexed = decode_png(encode_indexed(indices, palette.numpy().tobytes()))
-    assert torch.equal(indexed, palette[indices.long()]) and torch.equal(decode_png(encode_rgb(palette[indices.long()])), indexed)
+    assert torch.equal(indexed, palette[indices.long()]) and torch.equal(
+        decode_png(encode_rgb(palette[indices.long()])), indexed
+    )
 
 
 def test_zero_tensor_is_all_neutral():
-    pixels = decode_png(base64.b64decode(re.search(r"base64,([^\"]+)", str(heatmap(torch.zeros(20, 20), "z").svg)).group(1)))
+    pixels = decode_png(
+        base64.b64decode(re.search(r"base64,([^\"]+)", str(heatmap(torch.zeros(20, 20), "z").svg)).group(1))
+    )
     assert torch.all(pixels == pixels[0, 0]) and "#%02x%02x%02x" % tuple(pixels[0, 0].tolist()) == _colour_of_level(0)
 
 

@@ -12,8 +12,13 @@ from app.settings import Settings
 
 SECRET = "plab-secret-canary-7f3a9"
 TEST_SETTINGS = Settings(
-    run_time_limit=1.5, run_memory_mb=192, run_output_limit=2_000, run_code_limit=5_000, run_pool_size=2,
-    run_max_concurrent=8, run_rate_limit=0,
+    run_time_limit=1.5,
+    run_memory_mb=192,
+    run_output_limit=2_000,
+    run_code_limit=5_000,
+    run_pool_size=2,
+    run_max_concurrent=8,
+    run_rate_limit=0,
 )
 TEST_CONFIG = runner_config(TEST_SETTINGS)
 

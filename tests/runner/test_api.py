@@ -29,11 +29,14 @@ def test_an_error_names_the_line_in_the_cell(api):
     assert 'File "<cell>", line 3' in body["traceback"] and body["message"] == "ZeroDivisionError: division by zero"
 
 
-@pytest.mark.parametrize("code, status, message", [
-    ("while True:\n    pass", "timeout", "Stopped after 1.5 s"),
-    ("x = bytearray(10 ** 10)", "memory", "Memory limit exceeded"),
-    ("import ctypes\nctypes.string_at(0)", "crashed", "The run crashed (the process got SIGSEGV)"),
-])
+@pytest.mark.parametrize(
+    "code, status, message",
+    [
+        ("while True:\n    pass", "timeout", "Stopped after 1.5 s"),
+        ("x = bytearray(10 ** 10)", "memory", "Memory limit exceeded"),
+        ("import ctypes\nctypes.string_at(0)", "crashed", "The run crashed (the process got SIGSEGV)"),
+    ],
+)
 def test_faults_give_a_clear_result(api, code, status, message):
     response = run(api, code)
     assert response.status_code == 200
@@ -52,13 +55,16 @@ def test_oversized_code_is_refused_with_the_limit(api):
     assert error["field"] == "code" and "12000 bytes" in error["message"] and "5000" in error["message"]
 
 
-@pytest.mark.parametrize("body, status, field", [
-    (b'{"code": "\xff\xfe"}', 400, "body"),
-    (b'{"code": ', 400, "body"),
-    (b'{"source": "1"}', 422, "body"),
-    (b'{"code": 5}', 422, "code"),
-    (b'{"code": "\\ud800"}', 400, "code"),
-])
+@pytest.mark.parametrize(
+    "body, status, field",
+    [
+        (b'{"code": "\xff\xfe"}', 400, "body"),
+        (b'{"code": ', 400, "body"),
+        (b'{"source": "1"}', 422, "body"),
+        (b'{"code": 5}', 422, "code"),
+        (b'{"code": "\\ud800"}', 400, "code"),
+    ],
+)
 def test_bad_bodies_get_a_4xx_naming_the_problem(api, body, status, field):
     response = api.post("/api/run", content=body, headers={"content-type": "application/json"})
     assert response.status_code == status

@@ -35,7 +35,10 @@ def test_posting_the_form_shows_the_lesson_with_the_output_in_place(api):
     assert cell.select_one(".cell-value").text == "True"
     rows = cell.select(".registration-table tbody tr")
     assert [row.select("td")[3].select_one(".filed")["class"][1] for row in rows] == [
-        "filed-parameter", "filed-attribute", "filed-buffer"]
+        "filed-parameter",
+        "filed-attribute",
+        "filed-buffer",
+    ]
     assert "[4]" in rows[0].select("td")[2].text
     assert page.select_one(".lab") is not None  # the rest of the lesson is still there
 
@@ -50,21 +53,28 @@ def test_the_editor_gets_only_the_output_block(api):
 
 
 def test_zh_cn_cells_speak_chinese(api):
-    response = api.post(LESSON + "?lang=zh-CN", data={"cell": CELL, "code": "while True:\n    pass"},
-                        headers={"HX-Request": "true"})
+    response = api.post(
+        LESSON + "?lang=zh-CN", data={"cell": CELL, "code": "while True:\n    pass"}, headers={"HX-Request": "true"}
+    )
     assert "运行 1.5 秒后被停止" in soup(response).select_one(".cell-message").text
 
 
-@pytest.mark.parametrize("data, status, text", [
-    ({"cell": "nope", "code": "1"}, 404, "no code cell called"),
-    ({"cell": CELL, "code": "x" * 6_000}, 413, "at most 5000 bytes"),
-])
+@pytest.mark.parametrize(
+    "data, status, text",
+    [
+        ({"cell": "nope", "code": "1"}, 404, "no code cell called"),
+        ({"cell": CELL, "code": "x" * 6_000}, 413, "at most 5000 bytes"),
+    ],
+)
 def test_bad_cell_posts_say_what_is_wrong(api, data, status, text):
     response = api.post(LESSON, data=data)
     assert response.status_code == status and text in response.text
 
 
 def test_a_form_that_is_not_utf8_gets_a_400(api):
-    response = api.post(LESSON, content=b"cell=tensor_or_parameter&code=%FF",
-                        headers={"content-type": "application/x-www-form-urlencoded"})
+    response = api.post(
+        LESSON,
+        content=b"cell=tensor_or_parameter&code=%FF",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
     assert response.status_code == 400

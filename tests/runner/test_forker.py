@@ -79,7 +79,10 @@ def pidfds(pid: int) -> int:
 
 def test_each_run_gets_a_fresh_worker_forked_by_the_forker(sandbox):
     forker = forker_of(sandbox)
-    answers = [sandbox.submit("import os\nos.getpid(), os.getppid()").result(timeout=30) for _ in range(3 * TEST_CONFIG.pool_size + 2)]
+    answers = [
+        sandbox.submit("import os\nos.getpid(), os.getppid()").result(timeout=30)
+        for _ in range(3 * TEST_CONFIG.pool_size + 2)
+    ]
     assert all(a["status"] == "ok" for a in answers), answers
     pairs = [eval(a["value"]) for a in answers]
     assert len({pid for pid, _ in pairs}) == len(pairs)  # single use
@@ -97,7 +100,9 @@ def test_a_worker_killed_while_running_is_reported_crashed_with_the_signal(sandb
 
 def test_many_runs_at_once_all_get_a_worker(sandbox):
     results = run_many(sandbox, {f"run{i}": f"{i} * 2" for i in range(4 * TEST_CONFIG.pool_size)})
-    assert {name: r["value"] for name, r in results.items()} == {f"run{i}": str(i * 2) for i in range(4 * TEST_CONFIG.pool_size)}
+    assert {name: r["value"] for name, r in results.items()} == {
+        f"run{i}": str(i * 2) for i in range(4 * TEST_CONFIG.pool_size)
+    }
 
 
 @pytest.fixture(scope="module")
@@ -157,13 +162,21 @@ def sandbox_without_pidfd():
 def test_without_pidfds_the_forker_kills_for_the_parent(sandbox_without_pidfd):
     sandbox = sandbox_without_pidfd
     assert pidfds(sandbox._process.pid) == 0
-    results = run_many(sandbox, {f"run{i}": "import torch\ntorch.ones(3).sum().item()" for i in range(3 * TEST_CONFIG.pool_size)})
+    results = run_many(
+        sandbox, {f"run{i}": "import torch\ntorch.ones(3).sum().item()" for i in range(3 * TEST_CONFIG.pool_size)}
+    )
     assert all(r["status"] == "ok" and r["value"] == "3.0" for r in results.values()), results
     marker = f"stuck-{uuid.uuid4().hex}"
-    future = sandbox.submit(marking(marker, "import signal, time\nsignal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})\ntime.sleep(30)"))
+    future = sandbox.submit(
+        marking(
+            marker, "import signal, time\nsignal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})\ntime.sleep(30)"
+        )
+    )
     worker = marked_worker(sandbox, marker)
     result = future.result(timeout=10)
-    assert (result["status"], result["reason"]) == ("timeout", "wall"), result  # the parent's wall clock, not the worker's
+    assert (result["status"], result["reason"]) == ("timeout", "wall"), (
+        result
+    )  # the parent's wall clock, not the worker's
     assert wait_for(lambda: not alive(worker))
     segfault = run_many(sandbox, {"segfault": "import ctypes\nctypes.string_at(0)"})["segfault"]
     assert (segfault["status"], segfault["detail"]) == ("crashed", "SIGSEGV")
@@ -174,8 +187,10 @@ def _kernel_at_least(major: int, minor: int) -> bool:
     return (int(numbers[0]), int(numbers[1])) >= (major, minor)
 
 
-@pytest.mark.skipif(not (_kernel_at_least(6, 1) and os.path.isdir("/sys/kernel/mm/transparent_hugepage")),
-                    reason="MADV_COLLAPSE needs Linux 6.1+ with transparent huge pages")
+@pytest.mark.skipif(
+    not (_kernel_at_least(6, 1) and os.path.isdir("/sys/kernel/mm/transparent_hugepage")),
+    reason="MADV_COLLAPSE needs Linux 6.1+ with transparent huge pages",
+)
 def test_the_warm_memory_the_forker_forks_is_in_huge_pages(sandbox):
     rollup = Path(f"/proc/{forker_of(sandbox)}/smaps_rollup").read_text()
     huge_kb = int(rollup.split("AnonHugePages:")[1].split()[0])

@@ -23,7 +23,9 @@ def test_each_lesson_page_shows_its_cells_with_the_starter_code(api, locale, slu
 
 
 def test_the_live_registration_cell_posted_back_shows_the_trace(api):
-    response = api.post("/lessons/live-registration", data={"cell": "live_registration", "code": CELLS["live_registration"]})
+    response = api.post(
+        "/lessons/live-registration", data={"cell": "live_registration", "code": CELLS["live_registration"]}
+    )
     cell = soup(response).select_one("section#cell-live_registration")
     assert "cell-status-ok" in cell.select_one(".cell-status")["class"]
     assert "named_parameters():" in cell.select_one(".cell-stdout").text

@@ -41,7 +41,10 @@ def test_a_tiny_training_step_runs(results):
 def test_output_and_last_expression_like_a_repl(results):
     assert results["print_and_value"]["stdout"] == "a 1\nb\n" and results["print_and_value"]["value"] == "42"
     assert results["no_value_after_statement"]["value"] is None
-    assert results["none_value_is_hidden"]["value"] is None and results["none_value_is_hidden"]["stdout"] == "only output\n"
+    assert (
+        results["none_value_is_hidden"]["value"] is None
+        and results["none_value_is_hidden"]["stdout"] == "only output\n"
+    )
 
 
 def test_tracebacks_point_into_the_cell(results):

@@ -26,8 +26,11 @@ def test_the_filter_checks_the_architecture_first_and_jumps_stay_in_the_program(
 
 def test_every_denied_call_has_a_number_on_every_architecture():
     for arch, numbers in TABLES.items():
-        missing = [name for name in seccomp.DENIED + seccomp.SELF_SIGNALS + ("clone3", "prlimit64", "mmap")
-                   if name not in numbers and name not in seccomp.LEGACY_ONLY]
+        missing = [
+            name
+            for name in seccomp.DENIED + seccomp.SELF_SIGNALS + ("clone3", "prlimit64", "mmap")
+            if name not in numbers and name not in seccomp.LEGACY_ONLY
+        ]
         assert not missing, (arch, missing)
 
 
@@ -35,9 +38,11 @@ def test_signals_are_allowed_only_to_the_worker_itself():
     program = seccomp.build_program(own_pid=4242, arch="x86_64")
     kill = TABLES["x86_64"]["kill"]
     at = program.index((seccomp.JEQ_K, 0, 4, kill))
-    assert program[at + 1:at + 5] == [
-        (seccomp.LD_W_ABS, 0, 0, seccomp.arg_low(0)), (seccomp.JEQ_K, 0, 1, 4242),
-        (seccomp.RET_K, 0, 0, seccomp.RET_ALLOW), (seccomp.RET_K, 0, 0, seccomp.RET_ERRNO | 1),
+    assert program[at + 1 : at + 5] == [
+        (seccomp.LD_W_ABS, 0, 0, seccomp.arg_low(0)),
+        (seccomp.JEQ_K, 0, 1, 4242),
+        (seccomp.RET_K, 0, 0, seccomp.RET_ALLOW),
+        (seccomp.RET_K, 0, 0, seccomp.RET_ERRNO | 1),
     ]
 
 
@@ -45,11 +50,20 @@ CONFIG = RunnerConfig(output_limit=10, value_limit=20, trace_limit=2)
 
 
 def test_answers_are_checked_field_by_field():
-    raw = json.dumps({
-        "status": "ok", "stdout": "x" * 50, "value": "v", "layers": {"seccomp": [True, "on"], "evil": [True, "x"]},
-        "registration": [{"outcome": "parameter", "line": 3, "shape": [2, "x"]}, {"outcome": "nope"}, {"outcome": "buffer"}],
-        "extra": "ignored",
-    }).encode()
+    raw = json.dumps(
+        {
+            "status": "ok",
+            "stdout": "x" * 50,
+            "value": "v",
+            "layers": {"seccomp": [True, "on"], "evil": [True, "x"]},
+            "registration": [
+                {"outcome": "parameter", "line": 3, "shape": [2, "x"]},
+                {"outcome": "nope"},
+                {"outcome": "buffer"},
+            ],
+            "extra": "ignored",
+        }
+    ).encode()
     clean = sanitize(raw, CONFIG)
     assert clean["stdout"] == "x" * 10 and "extra" not in clean and list(clean["layers"]) == ["seccomp"]
     assert [step["outcome"] for step in clean["registration"]] == ["parameter"]  # cap 2, then the bad one dropped

@@ -52,6 +52,8 @@ def test_cells_that_define_a_module_get_a_registration_trace(results, cell_id):
 
 
 def test_the_live_registration_cell_files_a_name_in_every_place(results):
-    outcomes = {step["source"].split("=")[0].strip(): step["outcome"] for step in results["live_registration"]["registration"]}
+    outcomes = {
+        step["source"].split("=")[0].strip(): step["outcome"] for step in results["live_registration"]["registration"]
+    }
     assert set(outcomes.values()) == {"parameter", "attribute", "buffer", "module"}
     assert outcomes["self.extras"] == "attribute"  # the Python list of Parameters the lesson warns about

@@ -59,6 +59,7 @@ def test_unhealthy_when_nothing_listens():
 
 def test_module_exit_code_follows_plab_port(health_server):
     port = health_server(200)
+
     def exit_code(port: int) -> int:
         env = {**os.environ, "PLAB_PORT": str(port)}
         return subprocess.run([sys.executable, "-m", "app.serving.healthcheck"], cwd=REPO_ROOT, env=env).returncode

@@ -44,10 +44,16 @@ def _healthy(url: str) -> bool:
 
 def test_forked_workers_serve_are_restarted_and_stop_together():
     port = free_port()
-    env = {**os.environ, "PLAB_PORT": str(port), "PLAB_WORKERS": "2", "PLAB_CELLS_ENABLED": "false",
-           "PLAB_LOG_LEVEL": "warning"}
-    server = subprocess.Popen([sys.executable, "-m", "app"], cwd=REPO_ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "PLAB_PORT": str(port),
+        "PLAB_WORKERS": "2",
+        "PLAB_CELLS_ENABLED": "false",
+        "PLAB_LOG_LEVEL": "warning",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "app"], cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         first = _wait_for(lambda: len(_workers(server.pid)) == 2 and _workers(server.pid))
@@ -57,8 +63,9 @@ def test_forked_workers_serve_are_restarted_and_stop_together():
 
         victim = min(first)
         os.kill(victim, signal.SIGKILL)
-        second = _wait_for(lambda: len(_workers(server.pid)) == 2 and victim not in _workers(server.pid)
-                           and _workers(server.pid))
+        second = _wait_for(
+            lambda: len(_workers(server.pid)) == 2 and victim not in _workers(server.pid) and _workers(server.pid)
+        )
         assert len(second - first) == 1, "exactly the killed worker was replaced"
         _wait_for(lambda: _healthy(url))
 

@@ -28,7 +28,8 @@ def test_lab_runs_as_json(client):
 def test_registration_json_names_the_views_each_step_changed(client):
     body = client.post("/api/labs/registration", json={"step": ["add:w:param:3", "add:t:tensor:2", "del:w"]}).json()
     assert [step["changed"] for step in body["steps"]] == [
-        ["parameters_dict", "named_parameters", "state_dict", "optimizer"], ["plain_attributes"],
+        ["parameters_dict", "named_parameters", "state_dict", "optimizer"],
+        ["plain_attributes"],
         ["parameters_dict", "named_parameters", "state_dict", "optimizer"],
     ]
     assert body["steps"][2]["views"]["removed"]["named_parameters"] == ["w"]
@@ -63,7 +64,9 @@ def test_bad_json_input_names_the_field(client, body, field, text):
 
 
 def test_malformed_json_and_unknown_labs(client):
-    response = client.post("/api/labs/tensor_or_parameter", content=b"{nope", headers={"Content-Type": "application/json"})
+    response = client.post(
+        "/api/labs/tensor_or_parameter", content=b"{nope", headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 422 and "JSON" in response.text
     assert client.post("/api/labs/tensor_or_parameter", json=[1, 2]).status_code == 422
     response = client.post("/api/labs/nope", json={})

@@ -95,16 +95,44 @@ def xavier_bias() -> str:
 
 # (lesson slug, check id, torch's answer computed here, a wrong option, words of its feedback in en and zh-CN)
 CHECKS = [
-    ("live-registration", "plain_tensor_attribute_registered", plain_tensor_registered, "True", "not registered", "不会被登记"),
-    ("live-registration", "python_list_of_parameters_count", parameters_behind_a_list, "3", "never looks inside", "从不往里面看"),
+    (
+        "live-registration",
+        "plain_tensor_attribute_registered",
+        plain_tensor_registered,
+        "True",
+        "not registered",
+        "不会被登记",
+    ),
+    (
+        "live-registration",
+        "python_list_of_parameters_count",
+        parameters_behind_a_list,
+        "3",
+        "never looks inside",
+        "从不往里面看",
+    ),
     ("live-registration", "non_persistent_buffer_views", non_persistent_buffer, "both", "out of", "排除在"),
-    ("model-gallery", "own_parameters_listed_first", own_parameters_first, "assignment_order", "own Parameters", "自己的 Parameter"),
+    (
+        "model-gallery",
+        "own_parameters_listed_first",
+        own_parameters_first,
+        "assignment_order",
+        "own Parameters",
+        "自己的 Parameter",
+    ),
     ("model-gallery", "pool_and_sigmoid_parameter_count", pool_and_sigmoid, "2", "fixed formulas", "固定的公式"),
     ("model-gallery", "lstm_weight_ih_shape", lstm_shape, "64x512", "four gates", "四个门"),
     ("gradients", "second_backward_without_zero_grad", twice_backward, "same", "adds to it", "往上加"),
     ("gradients", "grad_after_default_zero_grad", after_zero_grad, "zeros", "set_to_none=True", "set_to_none=True"),
     ("gradients", "frozen_parameter_grad", frozen_grad, "zeros", "not even zeros", "连零也不写"),
-    ("gradients", "plain_tensor_moved_by_step", plain_tensor_after_step, "moves", "only registered Parameters", "只产出登记过的"),
+    (
+        "gradients",
+        "plain_tensor_moved_by_step",
+        plain_tensor_after_step,
+        "moves",
+        "only registered Parameters",
+        "只产出登记过的",
+    ),
     ("initialisation", "init_keeps_parameter_object", init_identity, "new", "in-place", "原地操作"),
     ("initialisation", "apply_visit_order", apply_order, "model_then_children", "modules()", "modules()"),
     ("initialisation", "xavier_on_bias", xavier_bias, "fills", "fan-in and fan-out", "fan-in 和 fan-out"),
@@ -112,13 +140,17 @@ CHECKS = [
 
 
 def ask(client, slug, check, answer, lang="en"):
-    response = client.get(f"/lessons/{slug}", params={"check": check, "answer": answer, "lang": lang}, headers={"HX-Request": "true"})
+    response = client.get(
+        f"/lessons/{slug}", params={"check": check, "answer": answer, "lang": lang}, headers={"HX-Request": "true"}
+    )
     assert response.status_code == 200
     return soup(response).select_one(f"#check-{check}")
 
 
 @pytest.mark.parametrize("slug, check, torch_answer, wrong, words_en, words_zh", CHECKS, ids=[c[1] for c in CHECKS])
-def test_torch_decides_and_wrong_predictions_name_the_misconception(client, slug, check, torch_answer, wrong, words_en, words_zh):
+def test_torch_decides_and_wrong_predictions_name_the_misconception(
+    client, slug, check, torch_answer, wrong, words_en, words_zh
+):
     right = torch_answer()
     assert right != wrong
     assert ask(client, slug, check, right)["data-check-result"] == "correct"

@@ -19,7 +19,12 @@ def non_persistent_listed() -> str:
     module = nn.Module()
     module.register_buffer("last_input", torch.zeros(3), persistent=False)
     listed, saved = "last_input" in dict(module.named_buffers()), "last_input" in module.state_dict()
-    return {(True, True): "both", (True, False): "buffers_only", (False, True): "state_dict_only", (False, False): "neither"}[(listed, saved)]
+    return {
+        (True, True): "both",
+        (True, False): "buffers_only",
+        (False, True): "state_dict_only",
+        (False, False): "neither",
+    }[(listed, saved)]
 
 
 def batchnorm_eval_forward() -> str:
@@ -80,7 +85,9 @@ def trainable_count() -> str:
 
 
 def group_default_lr() -> str:
-    optimizer = torch.optim.SGD([{"params": [nn.Parameter(torch.zeros(1))]}, {"params": [nn.Parameter(torch.zeros(1))], "lr": 0.5}], lr=0.05)
+    optimizer = torch.optim.SGD(
+        [{"params": [nn.Parameter(torch.zeros(1))]}, {"params": [nn.Parameter(torch.zeros(1))], "lr": 0.5}], lr=0.05
+    )
     return str(optimizer.param_groups[0]["lr"])
 
 
@@ -112,7 +119,9 @@ def test_only_torchs_answer_is_right_and_wrong_ones_explain_themselves(client, s
     keys = option_keys(client, slug, check, lang)
     assert answer in keys and len(keys) >= 2
     for key in keys:
-        response = client.get(f"/lessons/{slug}", params={"check": check, "answer": key, "lang": lang}, headers={"HX-Request": "true"})
+        response = client.get(
+            f"/lessons/{slug}", params={"check": check, "answer": key, "lang": lang}, headers={"HX-Request": "true"}
+        )
         block = soup(response).select_one(f"#check-{check}")
         assert response.status_code == 200
         assert block["data-check-result"] == ("correct" if key == answer else "wrong")

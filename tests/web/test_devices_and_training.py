@@ -9,8 +9,14 @@ from tests.conftest import soup
 DEVICES_LESSON = "/lessons/devices-and-dtypes"
 TRAINING_LESSON = "/lessons/putting-it-together"
 RECAP_SLUGS = [
-    "tensor-or-parameter", "live-registration", "model-gallery", "gradients", "rebinding-pitfall",
-    "initialisation", "buffers", "detach-clone-view",
+    "tensor-or-parameter",
+    "live-registration",
+    "model-gallery",
+    "gradients",
+    "rebinding-pitfall",
+    "initialisation",
+    "buffers",
+    "detach-clone-view",
 ]
 
 
@@ -50,7 +56,9 @@ def test_devices_page_says_whether_a_gpu_is_present(client, monkeypatch):
 
 
 def test_devices_lab_in_place_and_without_javascript(client):
-    response = client.get(DEVICES_LESSON, params={"lab": "devices", "conversion": "half"}, headers={"HX-Request": "true"})
+    response = client.get(
+        DEVICES_LESSON, params={"lab": "devices", "conversion": "half"}, headers={"HX-Request": "true"}
+    )
     assert response.status_code == 200 and "<html" not in response.text
     row = soup(response).select_one("tr[data-name=weight]")
     assert "torch.float16" in row.select_one(".dtype").get_text()
@@ -60,7 +68,13 @@ def test_devices_lab_in_place_and_without_javascript(client):
 
 
 def test_training_form_round_trips_its_state(client):
-    query = [("lab", "training"), ("frozen", ""), ("frozen", "linear.weight"), ("bias_lr", "0.5"), ("optimizer", "adam")]
+    query = [
+        ("lab", "training"),
+        ("frozen", ""),
+        ("frozen", "linear.weight"),
+        ("bias_lr", "0.5"),
+        ("optimizer", "adam"),
+    ]
     page = soup(client.get(TRAINING_LESSON, params=query))
     assert [box["value"] for box in page.select(".frozen-choice input[checked]")] == ["linear.weight"]
     assert page.select_one("#bias_lr")["value"] == "0.5"
@@ -103,10 +117,12 @@ def test_cuda_without_a_gpu_is_a_422_that_says_why(client, monkeypatch):
     monkeypatch.setattr(devices.torch.cuda, "is_available", lambda: False)
     response = client.post("/api/labs/devices", json={"conversion": "cuda"})
     assert response.status_code == 422
-    assert response.json()["errors"] == [{
-        "field": "conversion",
-        "message": "no GPU is present on this server (torch.cuda.is_available() is False); choose another conversion",
-    }]
+    assert response.json()["errors"] == [
+        {
+            "field": "conversion",
+            "message": "no GPU is present on this server (torch.cuda.is_available() is False); choose another conversion",
+        }
+    ]
     response = client.get("/labs/devices", params={"conversion": "cuda", "lang": "zh-CN"})
     assert response.status_code == 422 and "没有 GPU" in soup(response).select_one(".input-errors").get_text()
 
@@ -114,10 +130,19 @@ def test_cuda_without_a_gpu_is_a_422_that_says_why(client, monkeypatch):
 def test_json_api_runs_both_labs(client):
     body = client.post("/api/labs/devices", json={"conversion": "bfloat16"}).json()
     assert body["returned_is_model"] is True
-    assert [t["dtype_after"] for t in body["tensors"]] == ["torch.bfloat16", "torch.bfloat16", "torch.int64", "torch.float32"]
+    assert [t["dtype_after"] for t in body["tensors"]] == [
+        "torch.bfloat16",
+        "torch.bfloat16",
+        "torch.int64",
+        "torch.float32",
+    ]
     body = client.post("/api/labs/training", json={"steps": 5, "frozen": ["bias"], "optimizer": "adamw"}).json()
     assert len(body["losses"]) == 5 and body["trainable_count"] == 55
-    assert {p["name"]: p["changed"] for p in body["parameters"]} == {"bias": False, "linear.weight": True, "linear.bias": True}
+    assert {p["name"]: p["changed"] for p in body["parameters"]} == {
+        "bias": False,
+        "linear.weight": True,
+        "linear.bias": True,
+    }
     response = client.post("/api/labs/training", json={"steps": 1000, "lr": -1})
     fields = {e["field"]: e["message"] for e in response.json()["errors"]}
     assert response.status_code == 422 and fields == {"steps": "must be at most 200", "lr": "must be greater than 0.0"}

@@ -30,7 +30,9 @@ def test_lesson_and_lab_pages_in_both_languages(client, locale):
     assert page.select_one("#lab-gradients form.lab-form")
     assert "[[fact:" not in lesson.text
     facts = [code.get_text() for code in page.select("code.fact")]
-    assert "None" in facts and "(5, 10)" in facts and any("backward through the graph a second time" in f for f in facts)
+    assert (
+        "None" in facts and "(5, 10)" in facts and any("backward through the graph a second time" in f for f in facts)
+    )
     assert page.select_one(".callout-mistake")
     lab = get(client, DOUBLED, lang=locale)
     assert lab.status_code == 200
@@ -86,7 +88,15 @@ def test_buttons_append_to_a_canonical_history(client):
     hidden = [i["value"] for i in page.select("form.lab-form input[type=hidden][name=a]")]
     assert hidden == ["forward", "backward", "step:adam:0.5"]
     buttons = {b["value"] for b in page.select("button.grad-action")}
-    assert {"forward", "backward", "zero_grad", "zero_grad:false", "step", "freeze:linear.weight", "add_tensor"} <= buttons
+    assert {
+        "forward",
+        "backward",
+        "zero_grad",
+        "zero_grad:false",
+        "step",
+        "freeze:linear.weight",
+        "add_tensor",
+    } <= buttons
     assert page.select_one("input[type=hidden][name=opt]")["value"] == "adam"  # one optimizer per history
     assert "unfreeze:bias" in {b["value"] for b in soup(get(client, ["freeze:bias"])).select("button.grad-action")}
     first_button = page.select_one("form.lab-form button")
@@ -130,7 +140,9 @@ def test_htmx_gets_only_the_widget(client):
 
 
 def test_json_api(client):
-    body = client.post("/api/labs/gradients", json={"model": "matmul3", "a": ["forward", "backward", "backward"]}).json()
+    body = client.post(
+        "/api/labs/gradients", json={"model": "matmul3", "a": ["forward", "backward", "backward"]}
+    ).json()
     assert body["history"] == ["forward", "backward", "backward"] and len(body["steps"]) == 4
     assert body["steps"][1]["tensors"][0]["grad"] is None  # None, not zeros
     assert body["steps"][3]["error"].startswith("RuntimeError: Trying to backward through the graph a second time")
@@ -163,8 +175,12 @@ def test_tables_show_the_same_numbers_as_the_json(client):
     for tensor in body["steps"][-1]["tensors"]:
         section = page.select_one(f'.grad-tensor[aria-label="{tensor["name"]}"]')
         tables = {t.caption.get_text(): t for t in section.select("table.grad-grid")}
-        for caption, values in [("before the step", tensor["before"]), ("after the step", tensor["value"]),
-                                ("change (after − before)", tensor["delta"]), (".grad", tensor["grad"])]:
+        for caption, values in [
+            ("before the step", tensor["before"]),
+            ("after the step", tensor["value"]),
+            ("change (after − before)", tensor["delta"]),
+            (".grad", tensor["grad"]),
+        ]:
             rows = [[td.get_text() for td in tr.select("td")] for tr in tables[caption].select("tbody tr")]
             expected = values if isinstance(values[0], list) else [values]
             assert rows == [[f"{v:.3g}" for v in row] for row in expected], (tensor["name"], caption)

@@ -46,7 +46,8 @@ def test_init_lab_draws_histograms_with_table_alternatives(client):
 
 def test_htmx_gets_only_the_views_widget(client):
     response = client.get(
-        "/lessons/detach-clone-view", params={"lab": "views", "operation": "data", "graph": "square"},
+        "/lessons/detach-clone-view",
+        params={"lab": "views", "operation": "data", "graph": "square"},
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 200 and "<html" not in response.text
@@ -57,9 +58,15 @@ def test_htmx_gets_only_the_views_widget(client):
 
 @pytest.mark.parametrize(
     "lab_id, body, keys",
-    [("init", {"model": "matmul3", "scheme": "xavier_uniform"}, {"code", "visits", "parameters", "all_same_objects"}),
-     ("buffers", {"dtype": "float16"}, {"attributes", "state_dict_keys", "batchnorm", "load_result"}),
-     ("views", {"operation": "clone"}, {"outcomes", "selected", "detail"})],
+    [
+        (
+            "init",
+            {"model": "matmul3", "scheme": "xavier_uniform"},
+            {"code", "visits", "parameters", "all_same_objects"},
+        ),
+        ("buffers", {"dtype": "float16"}, {"attributes", "state_dict_keys", "batchnorm", "load_result"}),
+        ("views", {"operation": "clone"}, {"outcomes", "selected", "detail"}),
+    ],
 )
 def test_labs_run_as_json(client, lab_id, body, keys):
     response = client.post(f"/api/labs/{lab_id}", json=body)

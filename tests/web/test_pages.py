@@ -98,8 +98,9 @@ def test_bad_lab_input_is_a_422_shown_in_place(client, params, field, text):
 
 
 def test_bad_input_messages_are_translated(client):
-    response = client.get(LESSON, params={"lab": "tensor_or_parameter", "shape": "0", "lang": "zh-CN"},
-                          headers={"HX-Request": "true"})
+    response = client.get(
+        LESSON, params={"lab": "tensor_or_parameter", "shape": "0", "lang": "zh-CN"}, headers={"HX-Request": "true"}
+    )
     assert "每一维的大小必须在 1 到 64 之间" in response.text
 
 
@@ -129,7 +130,12 @@ def test_theme_preference_is_remembered_without_javascript(client):
     assert response.status_code == 303 and response.headers["location"] == LESSON
     assert soup(client.get(LESSON)).html["data-theme"] == "dark"
     assert client.get("/prefs", params={"theme": "neon"}).status_code == 400
-    assert client.get("/prefs", params={"theme": "light", "next": "//evil.example"}, follow_redirects=False).headers["location"] == "/"
+    assert (
+        client.get("/prefs", params={"theme": "light", "next": "//evil.example"}, follow_redirects=False).headers[
+            "location"
+        ]
+        == "/"
+    )
 
 
 def test_security_headers_on_every_response(client):

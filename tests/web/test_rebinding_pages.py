@@ -53,7 +53,9 @@ def test_bad_query_shows_messages_in_place(client):
 
 
 def test_json_api(client):
-    response = client.post("/api/labs/rebinding", json={"model": "matmul3", "variant": "replace", "parameter": "weight"})
+    response = client.post(
+        "/api/labs/rebinding", json={"model": "matmul3", "variant": "replace", "parameter": "weight"}
+    )
     assert response.status_code == 200
     body = response.json()
     assert body["verdict"] == "changed" and body["identity_after"] is False

@@ -22,8 +22,11 @@ def test_registration_page_replays_the_steps_from_the_url(client):
 
 
 def test_the_form_appends_its_step_and_renders_the_canonical_state(client):
-    response = client.get(LAB, params=STEPS[:1] + [("op", "add"), ("name", "scale"), ("kind", "buffer_np"), ("sizes", "2")],
-                          headers={"HX-Request": "true"})
+    response = client.get(
+        LAB,
+        params=STEPS[:1] + [("op", "add"), ("name", "scale"), ("kind", "buffer_np"), ("sizes", "2")],
+        headers={"HX-Request": "true"},
+    )
     page = soup(response)
     assert "<html" not in response.text and page.select_one("section#lab-registration")
     assert [i["value"] for i in page.select("input[name=step]")] == ["add:w:param:3,4", "add:scale:buffer_np:2"]
@@ -42,13 +45,16 @@ def test_remove_links_lead_to_the_state_without_that_step(client):
     assert after.select_one(".reg-timeline .torch-error") is None  # w is new now, so the tensor is accepted
 
 
-@pytest.mark.parametrize("params, field, text", [
-    ([("step", "add:w:param:3")] * 21, "step", "20"),
-    ([("name", "2fast")], "name", "not a Python identifier"),
-    ([("name", "forward")], "name", "already a method"),
-    ([("name", "w"), ("sizes", "100000")], "sizes", "between 1 and 64"),
-    ([("step", "add:w:param:3,4,5,6,7")], "step.0", "at most 4 dimensions"),
-])
+@pytest.mark.parametrize(
+    "params, field, text",
+    [
+        ([("step", "add:w:param:3")] * 21, "step", "20"),
+        ([("name", "2fast")], "name", "not a Python identifier"),
+        ([("name", "forward")], "name", "already a method"),
+        ([("name", "w"), ("sizes", "100000")], "sizes", "between 1 and 64"),
+        ([("step", "add:w:param:3,4,5,6,7")], "step.0", "at most 4 dimensions"),
+    ],
+)
 def test_bad_registration_input_is_a_422_in_place(client, params, field, text):
     response = client.get(LAB, params=params, headers={"HX-Request": "true"})
     assert response.status_code == 422
@@ -90,7 +96,12 @@ def test_gallery_pages_render_in_both_languages(client, locale):
 def test_lstm_page_shows_the_curriculums_shapes_and_summaries(client):
     page = soup(client.get("/models/lstm"))
     rows = {tr.th.get_text(): tr.select("td")[0].get_text() for tr in page.select(".gallery-parameters tbody tr")}
-    assert rows == {"weight_ih_l0": "(256, 512)", "weight_hh_l0": "(256, 64)", "bias_ih_l0": "(256,)", "bias_hh_l0": "(256,)"}
+    assert rows == {
+        "weight_ih_l0": "(256, 512)",
+        "weight_hh_l0": "(256, 64)",
+        "bias_ih_l0": "(256,)",
+        "bias_hh_l0": "(256,)",
+    }
     assert "max" in page.select(".gallery-figure figcaption")[0].get_text()
     assert page.select(".gallery-note")  # large tensors are block averages, and say so
     assert "nn.LSTM" in page.select_one(".gallery-source").get_text()
@@ -105,7 +116,9 @@ def test_small_parameters_have_a_value_table(client):
 def test_model_page_hyper_parameters_and_htmx_block(client):
     response = client.get("/models/sge", params={"groups": "4"}, headers={"HX-Request": "true"})
     assert response.status_code == 200 and "<html" not in response.text
-    rows = {tr.th.get_text(): tr.select("td")[0].get_text() for tr in soup(response).select(".gallery-parameters tbody tr")}
+    rows = {
+        tr.th.get_text(): tr.select("td")[0].get_text() for tr in soup(response).select(".gallery-parameters tbody tr")
+    }
     assert rows == {"weight": "(1, 4, 1, 1)", "bias": "(1, 4, 1, 1)"}
 
 
@@ -129,13 +142,17 @@ def test_models_json_api_and_openapi(client):
     listing = client.get("/api/models").json()
     assert [m["id"] for m in listing] == list(MODELS)
     lstm = next(m for m in listing if m["id"] == "lstm")
-    assert {"name": "hidden_size", "type": "int", "default": 64, "minimum": 1, "maximum": 512} in lstm["hyper_parameters"]
+    assert {"name": "hidden_size", "type": "int", "default": 64, "minimum": 1, "maximum": 512} in lstm[
+        "hyper_parameters"
+    ]
     report = client.get("/api/models/lstm", params={"hidden_size": "8", "bidirectional": "true"}).json()
     assert [p["row"]["shape"] for p in report["parameters"]][:2] == [[32, 512], [32, 8]]
     assert "heatmap_svg" not in report["parameters"][0]
     assert client.get("/api/models/lstm", params={"num_layers": "99"}).status_code == 422
     paths = client.get("/openapi.json").json()["paths"]
-    assert {"/api/models", "/api/models/lstm", "/api/models/sge", "/api/labs/registration", "/api/labs/gallery"} <= set(paths)
+    assert {"/api/models", "/api/models/lstm", "/api/models/sge", "/api/labs/registration", "/api/labs/gallery"} <= set(
+        paths
+    )
     assert "groups" in {p["name"] for p in paths["/api/models/sge"]["get"]["parameters"]}
 
 
@@ -153,5 +170,6 @@ def test_each_earlier_step_links_to_the_state_right_after_it(client):
     links = page.select("a.reg-prefix")
     assert len(links) == len(steps) - 1  # the last step's views are on the page itself
     after_first = soup(client.get("/labs/registration" + links[0]["href"].split("#")[0]))
-    assert [li.select_one("code").get_text() for li in after_first.select(".reg-timeline > li")] == \
-        [li.select_one("code").get_text() for li in page.select(".reg-timeline > li")][:1]
+    assert [li.select_one("code").get_text() for li in after_first.select(".reg-timeline > li")] == [
+        li.select_one("code").get_text() for li in page.select(".reg-timeline > li")
+    ][:1]

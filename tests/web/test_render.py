@@ -10,7 +10,13 @@ from app.i18n import current_locale, gettext, ngettext
 from app.labs import LABS
 from app.labs.zoo import MODELS
 from app.web.render import (
-    HTML_FORMATTER, PYTHON_LEXER, highlight_python, history_links, shape_text, template_gettext, templates,
+    HTML_FORMATTER,
+    PYTHON_LEXER,
+    highlight_python,
+    history_links,
+    shape_text,
+    template_gettext,
+    templates,
 )
 from benchmarks.scenarios import GRADIENTS_6_ACTIONS, REGISTRATION_10_STEPS
 
@@ -21,11 +27,15 @@ def naive_query(base: str, key: str, items: list[str]) -> str:
     return base + "".join(f"&{key}={quote(item)}" for item in items)
 
 
-@pytest.mark.parametrize("items", [[], ["a"], ["add:w:param:3,4", "del:w", "x y/z", "步"], [f"s{i}" for i in range(20)]])
+@pytest.mark.parametrize(
+    "items", [[], ["a"], ["add:w:param:3,4", "del:w", "x y/z", "步"], [f"s{i}" for i in range(20)]]
+)
 def test_history_links_are_every_prefix_and_every_leave_one_out(items):
     links = history_links("?lab=x&seed=1", "step", items)
     assert links.upto == [naive_query("?lab=x&seed=1", "step", items[:k]) for k in range(len(items) + 1)]
-    assert links.without == [naive_query("?lab=x&seed=1", "step", items[:i] + items[i + 1:]) for i in range(len(items))]
+    assert links.without == [
+        naive_query("?lab=x&seed=1", "step", items[:i] + items[i + 1 :]) for i in range(len(items))
+    ]
 
 
 def test_shapes_read_as_python_tuples():
@@ -38,8 +48,13 @@ def test_template_gettext_matches_jinjas_newstyle_gettext(locale):
     reference.install_gettext_callables(gettext, ngettext, newstyle=True)
     token = current_locale.set(locale)
     try:
-        for source in ['{{ _("Run") }}', '{{ _("Remove step %(number)s", number=3) }}',
-                       '{{ _("Lab: %(title)s", title="<b>&") }}', '{{ _("100%% sure") }}', '{{ _("no <b>markup</b> here") }}']:
+        for source in [
+            '{{ _("Run") }}',
+            '{{ _("Remove step %(number)s", number=3) }}',
+            '{{ _("Lab: %(title)s", title="<b>&") }}',
+            '{{ _("100%% sure") }}',
+            '{{ _("no <b>markup</b> here") }}',
+        ]:
             assert templates.from_string(source).render() == reference.from_string(source).render()
         assert isinstance(template_gettext("Run"), Markup)
     finally:
@@ -59,9 +74,14 @@ def every_code_a_page_colours(app, client, monkeypatch) -> set[str]:
     # A compiled template binds its filters when it loads, so templates other tests already
     # compiled would keep the real filter: compile afresh into an empty cache for this test.
     monkeypatch.setattr(templates, "cache", LRUCache(templates.cache.capacity))
-    urls = ["/labs", *(f"/labs/{lab_id}" for lab_id in LABS), *(f"/models/{model_id}" for model_id in MODELS),
-            *(f"/lessons/{lesson.slug}" for lesson in app.state.lessons["en"]),
-            "/labs/registration?" + REGISTRATION_10_STEPS, "/labs/gradients?" + GRADIENTS_6_ACTIONS]
+    urls = [
+        "/labs",
+        *(f"/labs/{lab_id}" for lab_id in LABS),
+        *(f"/models/{model_id}" for model_id in MODELS),
+        *(f"/lessons/{lesson.slug}" for lesson in app.state.lessons["en"]),
+        "/labs/registration?" + REGISTRATION_10_STEPS,
+        "/labs/gradients?" + GRADIENTS_6_ACTIONS,
+    ]
     for url in urls:
         assert client.get(url).status_code == 200, url
     return seen

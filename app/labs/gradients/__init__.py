@@ -13,7 +13,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, computed_fiel
 from app.i18n import N_
 from app.labs.base import Lab
 from app.labs.gradients.actions import (
-    LR_MAX, LR_MIN, MAX_ACTION_CHARS, MAX_ACTIONS, OPTIMIZERS, PARAMETER_NAMES, SHIFT, Action, FormDefaults, check_history,
+    LR_MAX,
+    LR_MIN,
+    MAX_ACTION_CHARS,
+    MAX_ACTIONS,
+    OPTIMIZERS,
+    PARAMETER_NAMES,
+    SHIFT,
+    Action,
+    FormDefaults,
+    check_history,
 )
 from app.labs.gradients.notes import Facts, Note, Snapshot, explain
 from app.labs.gradients.pictures import TensorPictures, draw_losses, draw_tensor
@@ -30,9 +39,13 @@ class Params(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     model: ModelId = Field("linear_bias", description="The gallery model to train.")
-    seed: int = Field(0, ge=0, le=2**31 - 1, description="Seed of the weights; the input and target use seed+1 and seed+2.")
+    seed: int = Field(
+        0, ge=0, le=2**31 - 1, description="Seed of the weights; the input and target use seed+1 and seed+2."
+    )
     opt: OptimizerId = Field("sgd", description="Optimizer a short `step` action uses.")
-    lr: float = Field(0.1, ge=LR_MIN, le=LR_MAX, allow_inf_nan=False, description="Learning rate a short `step` action uses.")
+    lr: float = Field(
+        0.1, ge=LR_MIN, le=LR_MAX, allow_inf_nan=False, description="Learning rate a short `step` action uses."
+    )
     a: list[str] = Field(
         default_factory=list,
         description=f"The history, one action per item (at most {MAX_ACTIONS}): forward, backward, zero_grad, "
@@ -40,7 +53,8 @@ class Params(BaseModel):
     )
 
     add: str | None = Field(
-        None, max_length=MAX_ACTION_CHARS,
+        None,
+        max_length=MAX_ACTION_CHARS,
         description="One more action appended to the history: what the lab's buttons send (a form cannot append to `a`).",
     )
 
@@ -154,14 +168,21 @@ class Replay:
         self.loss: torch.Tensor | None = None
         self.shift: torch.Tensor | None = None
         self.optimizer: torch.optim.Optimizer | None = None
-        self.setup_code = "\n".join([
-            f"torch.manual_seed({params.seed})",
-            "model = " + (f"LinearBias({hyper.in_features}, {hyper.out_features})" if params.model == "linear_bias" else "MatMul3()"),
-            f"torch.manual_seed({params.seed + 1})",
-            f"x = torch.randn{tuple(self.x.shape)}",
-            f"torch.manual_seed({params.seed + 2})",
-            f"target = torch.randn{out_shape}",
-        ])
+        self.setup_code = "\n".join(
+            [
+                f"torch.manual_seed({params.seed})",
+                "model = "
+                + (
+                    f"LinearBias({hyper.in_features}, {hyper.out_features})"
+                    if params.model == "linear_bias"
+                    else "MatMul3()"
+                ),
+                f"torch.manual_seed({params.seed + 1})",
+                f"x = torch.randn{tuple(self.x.shape)}",
+                f"torch.manual_seed({params.seed + 2})",
+                f"target = torch.randn{out_shape}",
+            ]
+        )
         self._read_tensors()
 
     def _read_tensors(self) -> None:
@@ -171,16 +192,28 @@ class Replay:
         attributes: the others change values, grads and flags, never which tensors there are.
         (Reading them at every snapshot walked the module's parameters several times per action.)
         """
-        self.named_tensors = list(self.model.named_parameters()) + ([(SHIFT, self.shift)] if self.shift is not None else [])
+        self.named_tensors = list(self.model.named_parameters()) + (
+            [(SHIFT, self.shift)] if self.shift is not None else []
+        )
         parameters = {id(p) for p in self.model.parameters()}
         self.parameter_flags = [id(tensor) in parameters for _name, tensor in self.named_tensors]
         self.names = {id(tensor): name for name, tensor in self.named_tensors}
 
     def snapshot(self) -> list[Snapshot]:
-        held = None if self.optimizer is None else {id(p) for group in self.optimizer.param_groups for p in group["params"]}
+        held = (
+            None
+            if self.optimizer is None
+            else {id(p) for group in self.optimizer.param_groups for p in group["params"]}
+        )
         return [
-            Snapshot(name, is_parameter, t.detach().clone(), None if t.grad is None else t.grad.clone(),
-                     t.requires_grad, None if held is None else id(t) in held)
+            Snapshot(
+                name,
+                is_parameter,
+                t.detach().clone(),
+                None if t.grad is None else t.grad.clone(),
+                t.requires_grad,
+                None if held is None else id(t) in held,
+            )
             for (name, t), is_parameter in zip(self.named_tensors, self.parameter_flags)
         ]
 
@@ -190,8 +223,13 @@ class Replay:
         names, held = self.names, [p for group in self.optimizer.param_groups for p in group["params"]]
         state = {names[id(p)]: list(self.optimizer.state[p]) for p in held if self.optimizer.state.get(p)}
         steps = {names[id(p)]: int(s["step"]) for p in held if "step" in (s := self.optimizer.state.get(p, {}))}
-        return OptimizerState(kind=type(self.optimizer).__name__, lr=self.optimizer.param_groups[0]["lr"],
-                              params=[names[id(p)] for p in held], state=state, steps=steps)
+        return OptimizerState(
+            kind=type(self.optimizer).__name__,
+            lr=self.optimizer.param_groups[0]["lr"],
+            params=[names[id(p)] for p in held],
+            state=state,
+            steps=steps,
+        )
 
     def apply(self, action: Action) -> tuple[str, Facts]:
         """Run one action with torch; return the code it ran and what was observed."""
@@ -244,13 +282,20 @@ def _states(snapshots: list[Snapshot], previous: list[Snapshot] | None) -> list[
     rows = []
     for s in snapshots:
         before = earlier.get(s.name)
-        rows.append(TensorState(
-            name=s.name, is_parameter=s.is_parameter, shape=list(s.value.shape), requires_grad=s.requires_grad,
-            value=s.value.tolist(), grad=None if s.grad is None else s.grad.tolist(),
-            grad_shape=None if s.grad is None else list(s.grad.shape), in_optimizer=s.in_optimizer,
-            before=before.value.tolist() if before is not None else None,
-            delta=(s.value - before.value).tolist() if before is not None else None,
-        ))
+        rows.append(
+            TensorState(
+                name=s.name,
+                is_parameter=s.is_parameter,
+                shape=list(s.value.shape),
+                requires_grad=s.requires_grad,
+                value=s.value.tolist(),
+                grad=None if s.grad is None else s.grad.tolist(),
+                grad_shape=None if s.grad is None else list(s.grad.shape),
+                in_optimizer=s.in_optimizer,
+                before=before.value.tolist() if before is not None else None,
+                delta=(s.value - before.value).tolist() if before is not None else None,
+            )
+        )
     return rows
 
 
@@ -259,8 +304,13 @@ def _draw(states: list[TensorState], snapshots: list[Snapshot], previous: list[S
     earlier = {s.name: s for s in previous} if previous is not None else {}
     for state, s in zip(states, snapshots):
         before = earlier.get(s.name)
-        state.pictures = draw_tensor(s.name, s.value, s.grad, None if before is None else before.value,
-                                     None if before is None else s.value - before.value)
+        state.pictures = draw_tensor(
+            s.name,
+            s.value,
+            s.grad,
+            None if before is None else before.value,
+            None if before is None else s.value - before.value,
+        )
 
 
 def run(params: Params) -> Result:
@@ -268,8 +318,11 @@ def run(params: Params) -> Result:
     actions = check_history(params.a, params.model, FormDefaults(params.opt, params.lr))
     replay = Replay(params)
     snapshot = replay.snapshot()
-    steps = [StepRecord(index=0, action="start", code=replay.setup_code, notes=[],
-                        tensors=_states(snapshot, None), optimizer=None)]
+    steps = [
+        StepRecord(
+            index=0, action="start", code=replay.setup_code, notes=[], tensors=_states(snapshot, None), optimizer=None
+        )
+    ]
     shown, compared = snapshot, None  # the last state and what its step compared it with
     losses: list[float] = []
     for index, action in enumerate(actions, start=1):
@@ -278,15 +331,27 @@ def run(params: Params) -> Result:
         if facts.loss is not None:
             losses.append(facts.loss)
         shown, compared = after, snapshot if action.kind == "step" else None
-        steps.append(StepRecord(
-            index=index, action=action.text, code=code, loss=facts.loss, error=facts.error,
-            notes=explain(facts, snapshot, after), tensors=_states(shown, compared),
-            optimizer=replay.optimizer_state(),
-        ))
+        steps.append(
+            StepRecord(
+                index=index,
+                action=action.text,
+                code=code,
+                loss=facts.loss,
+                error=facts.error,
+                notes=explain(facts, snapshot, after),
+                tensors=_states(shown, compared),
+                optimizer=replay.optimizer_state(),
+            )
+        )
         snapshot = after
     _draw(steps[-1].tensors, shown, compared)  # only the state the page shows in full is drawn
-    return Result(model=params.model, history=[action.text for action in actions], steps=steps, losses=losses,
-                  loss_svg=draw_losses(losses))
+    return Result(
+        model=params.model,
+        history=[action.text for action in actions],
+        steps=steps,
+        losses=losses,
+        loss_svg=draw_losses(losses),
+    )
 
 
 LAB = Lab(

@@ -110,7 +110,9 @@ def parse_action(text: str, model_id: str, defaults: FormDefaults) -> Action:
         return Action(kind, optimizer=optimizer, lr=lr)
     allowed = PARAMETER_NAMES[model_id]
     if len(args) != 1:
-        raise ValueError(_("write %(kind)s:<name> with one of: %(choices)s") % {"kind": kind, "choices": ", ".join(allowed)})
+        raise ValueError(
+            _("write %(kind)s:<name> with one of: %(choices)s") % {"kind": kind, "choices": ", ".join(allowed)}
+        )
     name = args[0]
     if name not in allowed:
         raise ValueError(
@@ -139,12 +141,17 @@ def check_history(texts: list[str], model_id: str, defaults: FormDefaults) -> li
                 raise ValueError(_("model.shift already exists; a history adds it once"))
             if action.kind == "step" and optimizer not in (None, action.optimizer):
                 raise ValueError(
-                    _("the optimizer was created as %(first)s by the first step; one history keeps one optimizer. "
-                      "Go back to before that step or reset to choose another")
+                    _(
+                        "the optimizer was created as %(first)s by the first step; one history keeps one optimizer. "
+                        "Go back to before that step or reset to choose another"
+                    )
                     % {"first": OPTIMIZERS[optimizer]}
                 )
         except ValueError as exc:
-            raise ValueError(_("action %(number)s (“%(text)s”): %(problem)s") % {"number": number, "text": text[:MAX_ACTION_CHARS], "problem": exc}) from None
+            raise ValueError(
+                _("action %(number)s (“%(text)s”): %(problem)s")
+                % {"number": number, "text": text[:MAX_ACTION_CHARS], "problem": exc}
+            ) from None
         has_loss = has_loss or action.kind == "forward"
         has_shift = has_shift or action.kind == "add_tensor"
         optimizer = action.optimizer if action.kind == "step" and optimizer is None else optimizer

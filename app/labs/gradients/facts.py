@@ -1,12 +1,12 @@
 """Facts that lesson 4 (gradients) quotes, each computed by torch on the gallery's linear_bias model."""
 
-from typing import Callable
+from collections.abc import Callable
 
 import torch
 import torch.nn.functional as F
 
-from app.labs.zoo import LinearBiasParams, build, example_input
 from app.labs.seeding import seed_cpu
+from app.labs.zoo import LinearBiasParams, build, example_input
 
 HYPER = LinearBiasParams()
 

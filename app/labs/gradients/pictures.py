@@ -16,7 +16,9 @@ from app.pictures.svg import grid_rows, heatmap, line_chart
 class Picture(BaseModel):
     """One tensor drawn as a heat map, with its values as text rows for the table alternative."""
 
-    svg: str = Field("", description="The heat map (empty when the tensor holds inf or NaN, or is shown as a table only).")
+    svg: str = Field(
+        "", description="The heat map (empty when the tensor holds inf or NaN, or is shown as a table only)."
+    )
     # Numbers only, as svg.grid_rows writes them: the template writes them unescaped.
     rows: list[list[str]] | None = Field(None, description="Values as text, or None when too big for a table.")
 
@@ -45,8 +47,9 @@ def table(values: torch.Tensor) -> Picture:
     return Picture(rows=grid_rows(values.detach().double()))
 
 
-def draw_tensor(name: str, value: torch.Tensor, grad: torch.Tensor | None, before: torch.Tensor | None,
-                delta: torch.Tensor | None) -> TensorPictures:
+def draw_tensor(
+    name: str, value: torch.Tensor, grad: torch.Tensor | None, before: torch.Tensor | None, delta: torch.Tensor | None
+) -> TensorPictures:
     """Draw every view of one tensor that the page shows after an action (values, grad, a step's change)."""
     return TensorPictures(
         value=draw(value, _("%(name)s: values") % {"name": name}),

@@ -1,6 +1,7 @@
 """Lab for lesson 6: initialise a model's parameters with a chosen scheme and compare before with after."""
 
-from typing import Callable, Literal
+from collections.abc import Callable
+from typing import Literal
 
 import torch
 from markupsafe import Markup
@@ -8,15 +9,17 @@ from pydantic import BaseModel, ConfigDict, Field
 from torch import nn
 
 from app.i18n import N_
-from app.labs.inspect import TensorSummary, summarize
 from app.labs import zoo
 from app.labs.base import Lab
 from app.labs.initialisation.models import SmallConvNet, init_weights
-from app.pictures.svg import draw_histogram, histogram_bins
+from app.labs.inspect import TensorSummary, summarize
 from app.labs.seeding import seed_cpu
+from app.pictures.svg import draw_histogram, histogram_bins
 
 ModelId = Literal["small_convnet", "linear_bias", "matmul3", "sge", "vit_tokens", "lstm"]
-Scheme = Literal["modules_loop", "apply_fn", "xavier_uniform", "kaiming_fan_in", "kaiming_fan_out", "normal_001", "zeros", "ones"]
+Scheme = Literal[
+    "modules_loop", "apply_fn", "xavier_uniform", "kaiming_fan_in", "kaiming_fan_out", "normal_001", "zeros", "ones"
+]
 
 # How each model is built; the gallery models use their default sizes (see app/labs/zoo.py).
 MODEL_CODE = {
@@ -51,10 +54,14 @@ MODULE_SCHEME_CODE = {
 # Schemes that call one init function on every parameter, whatever module owns it.
 PARAMETER_SCHEMES: dict[str, tuple[str, Callable[[torch.Tensor], object]]] = {
     "xavier_uniform": ("nn.init.xavier_uniform_(p)", nn.init.xavier_uniform_),
-    "kaiming_fan_in": ("nn.init.kaiming_normal_(p, mode=\"fan_in\", nonlinearity=\"relu\")",
-                       lambda p: nn.init.kaiming_normal_(p, mode="fan_in", nonlinearity="relu")),
-    "kaiming_fan_out": ("nn.init.kaiming_normal_(p, mode=\"fan_out\", nonlinearity=\"relu\")",
-                        lambda p: nn.init.kaiming_normal_(p, mode="fan_out", nonlinearity="relu")),
+    "kaiming_fan_in": (
+        'nn.init.kaiming_normal_(p, mode="fan_in", nonlinearity="relu")',
+        lambda p: nn.init.kaiming_normal_(p, mode="fan_in", nonlinearity="relu"),
+    ),
+    "kaiming_fan_out": (
+        'nn.init.kaiming_normal_(p, mode="fan_out", nonlinearity="relu")',
+        lambda p: nn.init.kaiming_normal_(p, mode="fan_out", nonlinearity="relu"),
+    ),
     "normal_001": ("nn.init.normal_(p, 0, 0.01)", lambda p: nn.init.normal_(p, 0, 0.01)),
     "zeros": ("nn.init.zeros_(p)", nn.init.zeros_),
     "ones": ("nn.init.ones_(p)", nn.init.ones_),
@@ -190,16 +197,27 @@ def run(params: Params) -> Result:
     rows = []
     for name, p in model.named_parameters():
         values, old_id, old_ptr = snapshot[name]
-        rows.append(ParameterInit(
-            name=name, shape=list(p.shape), owner=owners[name],
-            before=summarize(values), after=summarize(p),
-            bins_before=[Bin(left=a, right=b, count=c) for a, b, c in histogram_bins(values, params.bins)],
-            bins_after=[Bin(left=a, right=b, count=c) for a, b, c in histogram_bins(p, params.bins)],
-            changed=not torch.equal(values, p.detach()), error=errors.get(name),
-            id_before=old_id, id_after=id(p), same_object=p is before[name], same_storage=p.data_ptr() == old_ptr,
-        ))
+        rows.append(
+            ParameterInit(
+                name=name,
+                shape=list(p.shape),
+                owner=owners[name],
+                before=summarize(values),
+                after=summarize(p),
+                bins_before=[Bin(left=a, right=b, count=c) for a, b, c in histogram_bins(values, params.bins)],
+                bins_after=[Bin(left=a, right=b, count=c) for a, b, c in histogram_bins(p, params.bins)],
+                changed=not torch.equal(values, p.detach()),
+                error=errors.get(name),
+                id_before=old_id,
+                id_after=id(p),
+                same_object=p is before[name],
+                same_storage=p.data_ptr() == old_ptr,
+            )
+        )
     return Result(
-        code=code_for(params), visits=visits, parameters=rows,
+        code=code_for(params),
+        visits=visits,
+        parameters=rows,
         all_same_objects=all(row.same_object for row in rows),
     )
 

@@ -12,7 +12,8 @@ from typing import Literal
 import torch
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
-from app.i18n import N_, gettext as _
+from app.i18n import N_
+from app.i18n import gettext as _
 from app.labs.base import Lab
 from app.labs.errors import field_errors
 from app.labs.rebinding.statements import LOOP_STATEMENTS, python_analogy, replacement_code, run_loop, run_replacement
@@ -31,7 +32,9 @@ CONSTRUCTORS = {
     "matmul3": lambda h: "MatMul3()",
     "sge": lambda h: f"SpatialGroupEnhance({h.groups})",
     "vit_tokens": lambda h: f"ViTTokens({h.num_patches}, {h.dim})",
-    "lstm": lambda h: f"nn.LSTM({h.input_size}, {h.hidden_size}, num_layers={h.num_layers}, bidirectional={h.bidirectional})",
+    "lstm": lambda h: (
+        f"nn.LSTM({h.input_size}, {h.hidden_size}, num_layers={h.num_layers}, bidirectional={h.bidirectional})"
+    ),
 }
 
 
@@ -52,10 +55,14 @@ def parameter_names(model_id: str, hyper_json: str) -> tuple[str, ...]:
 class Params(BaseModel):
     """Inputs: a gallery model (with its hyper-parameters), the statement, its context and value."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)  # defaults take part in cross-field checks
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, validate_default=True
+    )  # defaults take part in cross-field checks
 
     model: ModelId = Field("linear_bias", description="Which gallery model to change.")
-    variant: Variant = Field("rebind", description="The statement run for every p in model.parameters(), or 'replace' for setattr.")
+    variant: Variant = Field(
+        "rebind", description="The statement run for every p in model.parameters(), or 'replace' for setattr."
+    )
     context: Context = Field("no_grad", description="Run the statement inside torch.no_grad() or normally.")
     value: float = Field(0.5, ge=-MAX_VALUE, le=MAX_VALUE, description="v for fill_, copy_ and the replacement.")
     seed: int = Field(0, ge=0, le=2**31 - 1, description="torch.manual_seed before the model is built.")
@@ -69,7 +76,9 @@ class Params(BaseModel):
     hidden_size: int = _zoo_field(LSTMParams, "hidden_size")
     num_layers: int = _zoo_field(LSTMParams, "num_layers")
     bidirectional: bool = _zoo_field(LSTMParams, "bidirectional")
-    parameter: str = Field("", max_length=100, description="The parameter to picture (and to replace); empty means the first one.")
+    parameter: str = Field(
+        "", max_length=100, description="The parameter to picture (and to replace); empty means the first one."
+    )
 
     @field_validator("value", mode="before")
     @classmethod
@@ -79,7 +88,9 @@ class Params(BaseModel):
         except (TypeError, ValueError):
             return value  # pydantic says "must be a number"
         if not math.isfinite(number):
-            raise ValueError(_("must be a finite number from %(low)s to %(high)s") % {"low": -MAX_VALUE, "high": MAX_VALUE})
+            raise ValueError(
+                _("must be a finite number from %(low)s to %(high)s") % {"low": -MAX_VALUE, "high": MAX_VALUE}
+            )
         return value
 
     @field_validator("parameter")
@@ -101,8 +112,19 @@ class Params(BaseModel):
             )
         return value
 
-    @field_validator("seed", "in_features", "out_features", "groups", "channels", "num_patches", "dim",
-                     "input_size", "hidden_size", "num_layers", "bidirectional")
+    @field_validator(
+        "seed",
+        "in_features",
+        "out_features",
+        "groups",
+        "channels",
+        "num_patches",
+        "dim",
+        "input_size",
+        "hidden_size",
+        "num_layers",
+        "bidirectional",
+    )
     @classmethod
     def _valid_for_gallery(cls, value, info: ValidationInfo):
         """Run the gallery's own cross-field checks once the chosen model's last field is read,
@@ -159,12 +181,16 @@ class Result(BaseModel):
 
     code: str = Field(description="The Python the lab ran.")
     statement: str = Field(description="The statement alone.")
-    verdict: Literal["changed", "unchanged"] = Field(description="Whether any of the model's values differ afterwards (torch.equal).")
+    verdict: Literal["changed", "unchanged"] = Field(
+        description="Whether any of the model's values differ afterwards (torch.equal)."
+    )
     error: str | None = Field(None, description="The exception torch raised, verbatim.")
     error_parameter: str | None = Field(None, description="Whose turn of the loop raised it.")
     pictured: str = Field(description="The parameter whose turn the picture shows.")
     identity_expression: str = Field(description="The identity test read after the statement.")
-    identity_after: bool = Field(description="Its value: for the loop, p is model.<name>; for setattr, model.<name> is the optimizer's.")
+    identity_after: bool = Field(
+        description="Its value: for the loop, p is model.<name>; for setattr, model.<name> is the optimizer's."
+    )
     parameters: list[ParameterValues]
     before: Panel
     after: Panel
@@ -210,22 +236,35 @@ def run(params: Params) -> Result:
     for index, name in enumerate(names):
         now = model.get_parameter(name).detach()
         before = values_before[index]
-        rows.append(ParameterValues(
-            name=name, shape=list(now.shape), numel=now.numel(),
-            changed=not torch.equal(before, now), elements_changed=int((before != now).sum()),
-            before=before.flatten()[:PREVIEW].tolist(), after=now.flatten()[:PREVIEW].tolist(),
-            registered_is_original=model.get_parameter(name) is originals[index],
-            optimizer_holds_registered=opt.param_groups[0]["params"][index] is model.get_parameter(name),
-        ))
+        rows.append(
+            ParameterValues(
+                name=name,
+                shape=list(now.shape),
+                numel=now.numel(),
+                changed=not torch.equal(before, now),
+                elements_changed=int((before != now).sum()),
+                before=before.flatten()[:PREVIEW].tolist(),
+                after=now.flatten()[:PREVIEW].tolist(),
+                registered_is_original=model.get_parameter(name) is originals[index],
+                optimizer_holds_registered=opt.param_groups[0]["params"][index] is model.get_parameter(name),
+            )
+        )
     code, statement = code_for(params, focus)
     first, second = outcome.after.names[0], outcome.after.names[1]
     title = _("Names and the objects they point at, before and after %(statement)s") % {"statement": statement}
     labels = {"moved": _("moved"), "new": _("new"), "was": _("was")}
     return Result(
-        code=code, statement=statement, verdict="changed" if any(row.changed for row in rows) else "unchanged",
-        error=outcome.error, error_parameter=outcome.error_parameter, pictured=outcome.pictured,
-        identity_expression=f"{first.name} is {second.name}", identity_after=first.target == second.target,
-        parameters=rows, before=outcome.before, after=outcome.after,
+        code=code,
+        statement=statement,
+        verdict="changed" if any(row.changed for row in rows) else "unchanged",
+        error=outcome.error,
+        error_parameter=outcome.error_parameter,
+        pictured=outcome.pictured,
+        identity_expression=f"{first.name} is {second.name}",
+        identity_after=first.target == second.target,
+        parameters=rows,
+        before=outcome.before,
+        after=outcome.after,
         picture_svg=str(names_picture(outcome.before, outcome.after, title, labels)),
         analogy=[AnalogyCase(**vars(case)) for case in python_analogy()],
     )
@@ -234,7 +273,9 @@ def run(params: Params) -> Result:
 LAB = Lab(
     id="rebinding",
     title=N_("Changing parameters safely"),
-    summary=N_("Run p = …, p[:] = …, p.zero_(), p.data = … or setattr on a model's parameters and see which really change it."),
+    summary=N_(
+        "Run p = …, p[:] = …, p.zero_(), p.data = … or setattr on a model's parameters and see which really change it."
+    ),
     params=Params,
     result=Result,
     run=run,

@@ -1,6 +1,6 @@
 """Facts that lesson 5 (the rebinding pitfall) quotes, each computed by torch or Python on request."""
 
-from typing import Callable
+from collections.abc import Callable
 
 import torch
 from torch import nn

@@ -6,9 +6,9 @@ name points at (id(), data_ptr(), _version) just before and just after it.
 """
 
 import copy
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from typing import Callable
 
 import torch
 from torch import nn
@@ -97,10 +97,17 @@ def snapshot(title: str, named: list[tuple[str, torch.Tensor]], keys: ObjectKeys
     for name, tensor in named:
         key = keys.key(tensor)
         arrows.append(NameArrow(name=name, target=key))
-        boxes.setdefault(key, ObjectBox(
-            key=key, kind=type(tensor).__name__, shape=list(tensor.shape), id=id(tensor),
-            data_ptr=tensor.data_ptr(), version=tensor._version,
-        ))
+        boxes.setdefault(
+            key,
+            ObjectBox(
+                key=key,
+                kind=type(tensor).__name__,
+                shape=list(tensor.shape),
+                id=id(tensor),
+                data_ptr=tensor.data_ptr(),
+                version=tensor._version,
+            ),
+        )
     return Panel(title=title, names=arrows, objects=list(boxes.values()))
 
 
@@ -128,7 +135,9 @@ class Outcome:
     made: list[torch.Tensor] = field(default_factory=list)  # keeps new tensors alive, so no id() is reused meanwhile
 
 
-def run_loop(model: nn.Module, opt: torch.optim.Optimizer, variant: str, value: float, context: str, focus: str) -> Outcome:
+def run_loop(
+    model: nn.Module, opt: torch.optim.Optimizer, variant: str, value: float, context: str, focus: str
+) -> Outcome:
     """Run `for p in model.parameters(): <statement>` and picture the focus parameter's turn.
 
     When torch raises, the loop stops there (as it would in a script), and the picture shows the
@@ -142,7 +151,11 @@ def run_loop(model: nn.Module, opt: torch.optim.Optimizer, variant: str, value: 
         keys = ObjectKeys()  # each turn's picture starts at A
 
         def named(current: torch.Tensor, made: list[torch.Tensor]) -> list[tuple[str, torch.Tensor]]:
-            pairs = [("p", current), (attribute(name), model.get_parameter(name)), (optimizer_slot(index), opt.param_groups[0]["params"][index])]
+            pairs = [
+                ("p", current),
+                (attribute(name), model.get_parameter(name)),
+                (optimizer_slot(index), opt.param_groups[0]["params"][index]),
+            ]
             return pairs + [(statement.new_label.format(v=value), t) for t in made if t is not current]
 
         before = snapshot(_("Before the statement"), named(p, []), keys)
@@ -154,7 +167,9 @@ def run_loop(model: nn.Module, opt: torch.optim.Optimizer, variant: str, value: 
             after = snapshot(_("After the statement"), named(p, made), keys)
             return Outcome(before, after, f"{type(exc).__name__}: {exc}", name, name, made)
         if name == focus:
-            outcome = Outcome(before, snapshot(_("After the statement"), named(p, made), keys), pictured=name, made=made)
+            outcome = Outcome(
+                before, snapshot(_("After the statement"), named(p, made), keys), pictured=name, made=made
+            )
     assert outcome is not None, "the focus is validated to be one of the model's parameters"
     return outcome
 
@@ -169,7 +184,10 @@ def run_replacement(model: nn.Module, opt: torch.optim.Optimizer, value: float, 
     made: list[torch.Tensor] = []
 
     def named() -> list[tuple[str, torch.Tensor]]:
-        pairs = [(attribute(focus), model.get_parameter(focus)), (optimizer_slot(index), opt.param_groups[0]["params"][index])]
+        pairs = [
+            (attribute(focus), model.get_parameter(focus)),
+            (optimizer_slot(index), opt.param_groups[0]["params"][index]),
+        ]
         label = f"torch.full_like({attribute(focus)}, {value})"
         return pairs + [(label, t) for t in made]
 
@@ -180,7 +198,14 @@ def run_replacement(model: nn.Module, opt: torch.optim.Optimizer, value: float, 
             made.append(source)
             setattr(owner, leaf, nn.Parameter(source))
     except Exception as exc:  # shown verbatim, like any torch error the lesson is about
-        return Outcome(before, snapshot(_("After the statement"), named(), keys), f"{type(exc).__name__}: {exc}", focus, focus, made)
+        return Outcome(
+            before,
+            snapshot(_("After the statement"), named(), keys),
+            f"{type(exc).__name__}: {exc}",
+            focus,
+            focus,
+            made,
+        )
     return Outcome(before, snapshot(_("After the statement"), named(), keys), pictured=focus, made=made)
 
 
@@ -221,5 +246,11 @@ def python_analogy() -> list[AnalogyRun]:
         start = id(s)
         s[0] += 1
         ids.append((start, id(s)))
-    lists = AnalogyRun("rows = [[1, 2], [3, 4]]\nfor s in rows:\n    s[0] += 1", repr(rows_before), repr(rows), rows != rows_before, *ids[0])
+    lists = AnalogyRun(
+        "rows = [[1, 2], [3, 4]]\nfor s in rows:\n    s[0] += 1",
+        repr(rows_before),
+        repr(rows),
+        rows != rows_before,
+        *ids[0],
+    )
     return [ints, lists]

@@ -4,18 +4,26 @@ The whole step list is the lab's input; every request replays it on a fresh, see
 reads each view (named_parameters(), buffers(), state_dict(), an optimizer's params...) from torch.
 """
 
-from typing import Any
+from typing import Annotated, Any
 
 import torch
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import InitErrorDetails
 from torch import nn
-from typing_extensions import Annotated
 
-from app.i18n import N_, gettext as _
+from app.i18n import N_
+from app.i18n import gettext as _
 from app.labs.base import Lab
 from app.labs.registration.steps import (
-    BUFFER_KINDS, MAX_STEPS, Kind, Op, Step, build_step, check_name, check_sizes, parse_step,
+    BUFFER_KINDS,
+    MAX_STEPS,
+    Kind,
+    Op,
+    Step,
+    build_step,
+    check_name,
+    check_sizes,
+    parse_step,
     read_checked_step,
 )
 from app.labs.seeding import seed_cpu
@@ -46,7 +54,8 @@ class Params(BaseModel):
 
     seed: int = Field(0, ge=0, le=2**31 - 1, description="torch.manual_seed before the first step.")
     step: list[StepText] = Field(
-        default_factory=list, max_length=MAX_STEPS,
+        default_factory=list,
+        max_length=MAX_STEPS,
         description="Steps in order, e.g. add:w:param:3,4, set:w:tensor:3,4, del:w (at most 20).",
     )
     op: Op = Field("add", description="Pending step: add, set (reassign) or del.")
@@ -67,7 +76,9 @@ class Params(BaseModel):
         steps = data.get("step", [])
         steps = [steps] if isinstance(steps, str) else list(steps)
         if len(steps) >= MAX_STEPS:
-            raise _error("name", _("at most %(limit)s steps: remove one before adding another") % {"limit": MAX_STEPS}, name)
+            raise _error(
+                "name", _("at most %(limit)s steps: remove one before adding another") % {"limit": MAX_STEPS}, name
+            )
         try:
             check_name(name)
         except ValueError as exc:
@@ -119,7 +130,9 @@ class StepResult(BaseModel):
     step: str = Field(description="The step in URL form.")
     statement: str = Field(description="The Python statement the step ran.")
     existed: bool = Field(description="hasattr(m, name) before the step: add/set on it reassigns.")
-    error: str | None = Field(None, description="The exception torch raised, verbatim; the module stays as torch left it.")
+    error: str | None = Field(
+        None, description="The exception torch raised, verbatim; the module stays as torch left it."
+    )
     views: Views
     changed: list[str] = Field(
         default_factory=list,
@@ -152,8 +165,11 @@ def snapshot(module: nn.Module, alive: list) -> tuple[dict[str, list[tuple]], st
     parameters = list(module.named_parameters())
     state = module.state_dict(keep_vars=True)
     plain = [(name, value) for name, value in module.__dict__.items() if name not in MODULE_INTERNALS]
-    non_persistent = {f"{prefix}{'.' if prefix else ''}{name}" for prefix, sub in module.named_modules()
-                      for name in sub._non_persistent_buffers_set}
+    non_persistent = {
+        f"{prefix}{'.' if prefix else ''}{name}"
+        for prefix, sub in module.named_modules()
+        for name in sub._non_persistent_buffers_set
+    }
     described: dict[int, tuple] = {}  # id -> (id, what, shape, requires_grad), for this reading
 
     def entry(name: str, value: Any, persistent: bool | None = None) -> tuple:
@@ -188,8 +204,9 @@ def _row(entry: tuple, new: bool, made: dict) -> Row:
     row = made.get((entry, new))
     if row is None:
         name, _identity, what, shape, requires_grad, persistent = entry
-        row = made[entry, new] = Row(name=name, what=what, shape=shape, requires_grad=requires_grad,
-                                     persistent=persistent, new=new)
+        row = made[entry, new] = Row(
+            name=name, what=what, shape=shape, requires_grad=requires_grad, persistent=persistent, new=new
+        )
     return row
 
 
@@ -217,15 +234,26 @@ def _compare(now: dict, before: dict | None, error: str | None, total: int, made
 
 def code_for(steps: list[Step], errors: list[str | None], seed: int) -> str:
     """Write the class the steps amount to; a step torch refuses is wrapped in try/except."""
-    lines = ["import torch", "from torch import nn", "", "", "class Built(nn.Module):",
-             "    def __init__(self):", "        super().__init__()"]
+    lines = [
+        "import torch",
+        "from torch import nn",
+        "",
+        "",
+        "class Built(nn.Module):",
+        "    def __init__(self):",
+        "        super().__init__()",
+    ]
     for step, error in zip(steps, errors):
         if error is None:
             lines.append(f"        {step.statement('self')}")
         else:
             kind = error.split(":", 1)[0]
-            lines += ["        try:", f"            {step.statement('self')}", f"        except {kind} as error:",
-                      f'            print("{kind}:", error)  # torch refused; the module stays as it was']
+            lines += [
+                "        try:",
+                f"            {step.statement('self')}",
+                f"        except {kind} as error:",
+                f'            print("{kind}:", error)  # torch refused; the module stays as it was',
+            ]
     return "\n".join(lines + ["", "", f"torch.manual_seed({seed})", "m = Built()", ""])
 
 
@@ -246,8 +274,17 @@ def run(params: Params) -> Result:
             failure = f"{type(exc).__name__}: {exc}"
         now, error, total = snapshot(module, alive)
         views, changed = _compare(now, current, error, total, made)
-        outcomes.append(StepResult(number=number, step=step.text, statement=step.statement(), existed=existed,
-                                   error=failure, views=views, changed=changed))
+        outcomes.append(
+            StepResult(
+                number=number,
+                step=step.text,
+                statement=step.statement(),
+                existed=existed,
+                error=failure,
+                views=views,
+                changed=changed,
+            )
+        )
         errors.append(failure)
         current = now
     return Result(seed=params.seed, initial=initial, steps=outcomes, code=code_for(steps, errors, params.seed))

@@ -1,6 +1,6 @@
 """Facts quoted by lessons 2 (live registration) and 3 (model gallery), computed by torch per request."""
 
-from typing import Callable
+from collections.abc import Callable
 
 import torch
 from torch import nn
@@ -60,14 +60,20 @@ def _lstm_outputs() -> str:
 
 REGISTRATION_FACTS: dict[str, Callable[[], object]] = {
     "registered_parameter_names": lambda: _names(_module_with(weight=nn.Parameter(torch.zeros(3))).named_parameters()),
-    "plain_tensor_names": lambda: f"[{_names(_module_with(scale=torch.ones(3, requires_grad=True)).named_parameters())}]",
+    "plain_tensor_names": lambda: (
+        f"[{_names(_module_with(scale=torch.ones(3, requires_grad=True)).named_parameters())}]"
+    ),
     "plain_tensor_requires_grad": lambda: _module_with(scale=torch.ones(3, requires_grad=True)).scale.requires_grad,
     "buffer_views": lambda: _buffer_keys(True),
     "non_persistent_buffer_views": lambda: _buffer_keys(False),
     "buffer_parameters": _buffer_only_parameter_count,
     "submodule_names": lambda: _names(_module_with(head=nn.Linear(4, 2)).named_parameters()),
-    "python_list_count": lambda: len(list(_module_with(blocks=[nn.Parameter(torch.zeros(2)) for _ in range(3)]).parameters())),
-    "parameter_list_names": lambda: _names(_module_with(blocks=nn.ParameterList(nn.Parameter(torch.zeros(2)) for _ in range(3))).named_parameters()),
+    "python_list_count": lambda: len(
+        list(_module_with(blocks=[nn.Parameter(torch.zeros(2)) for _ in range(3)]).parameters())
+    ),
+    "parameter_list_names": lambda: _names(
+        _module_with(blocks=nn.ParameterList(nn.Parameter(torch.zeros(2)) for _ in range(3))).named_parameters()
+    ),
     "assign_tensor_error": lambda: _error_of(_assign_tensor_to_parameter),
     "empty_optimizer_error": lambda: _error_of(lambda: torch.optim.SGD(nn.Module().parameters(), lr=0.1)),
     "lstm_outputs": _lstm_outputs,
@@ -76,7 +82,9 @@ REGISTRATION_FACTS: dict[str, Callable[[], object]] = {
     "gallery_matmul3_shapes": lambda: _shapes(_default("matmul3")),
     "gallery_sge_shapes": lambda: _shapes(_default("sge")),
     "gallery_sge_starts_at_zero": lambda: all(bool((p == 0).all()) for p in _default("sge").parameters()),
-    "gallery_pool_and_sigmoid_parameters": lambda: len(list(nn.AdaptiveAvgPool2d(1).parameters())) + len(list(nn.Sigmoid().parameters())),
+    "gallery_pool_and_sigmoid_parameters": lambda: (
+        len(list(nn.AdaptiveAvgPool2d(1).parameters())) + len(list(nn.Sigmoid().parameters()))
+    ),
     "gallery_vit_shapes": lambda: _shapes(_default("vit_tokens")),
     "gallery_lstm_shapes": lambda: _shapes(_default("lstm")),
     "gallery_lstm_hidden_size": lambda: _default("lstm").hidden_size,

@@ -41,13 +41,18 @@ MODULE_NAMES = frozenset(dir(nn.Module()))
 def check_name(name: str) -> str:
     """Accept a public Python identifier that nn.Module does not already use."""
     if not name.isidentifier() or keyword.iskeyword(name):
-        raise ValueError(_("“%(name)s” is not a Python identifier (letters, digits and _, not starting with a digit)") % {"name": name})
+        raise ValueError(
+            _("“%(name)s” is not a Python identifier (letters, digits and _, not starting with a digit)")
+            % {"name": name}
+        )
     if len(name) > MAX_NAME_LENGTH:
         raise ValueError(_("names are at most %(limit)s characters") % {"limit": MAX_NAME_LENGTH})
     if name.startswith("_"):
         raise ValueError(_("names starting with _ are kept for nn.Module's own bookkeeping; choose another"))
     if name in MODULE_NAMES:
-        raise ValueError(_("“%(name)s” is already a method or attribute of every nn.Module; choose another name") % {"name": name})
+        raise ValueError(
+            _("“%(name)s” is already a method or attribute of every nn.Module; choose another name") % {"name": name}
+        )
     return name
 
 
@@ -58,10 +63,15 @@ def check_sizes(kind: str, text: str) -> tuple[int, ...]:
     sizes = parse_shape(text)
     if kind == "linear":
         if len(sizes) != 2 or max(sizes) > MAX_LINEAR_SIZE:
-            raise ValueError(_("nn.Linear takes two sizes, in_features,out_features, each from 1 to %(limit)s") % {"limit": MAX_LINEAR_SIZE})
+            raise ValueError(
+                _("nn.Linear takes two sizes, in_features,out_features, each from 1 to %(limit)s")
+                % {"limit": MAX_LINEAR_SIZE}
+            )
     elif kind in LIST_KINDS:
         if len(sizes) < 2 or sizes[0] > MAX_LIST_ITEMS:
-            raise ValueError(_("write a count from 1 to %(limit)s, then each item's shape, e.g. 2,3") % {"limit": MAX_LIST_ITEMS})
+            raise ValueError(
+                _("write a count from 1 to %(limit)s, then each item's shape, e.g. 2,3") % {"limit": MAX_LIST_ITEMS}
+            )
         if prod(sizes) > MAX_ELEMENTS:
             raise ValueError(_("at most %(limit)s elements in all") % {"limit": MAX_ELEMENTS})
     return sizes

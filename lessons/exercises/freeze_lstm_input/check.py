@@ -1,9 +1,22 @@
 """Check that freeze_input_weights(lstm) freezes exactly the weight_ih_* Parameters, in place."""
 
-INVARIANTS = ("input_weights_frozen", "others_trainable", "frozen_get_no_grad", "frozen_unchanged_by_step",
-              "others_changed_by_step", "same_parameters")
-MISTAKES = ("no_function", "only_first_layer", "missed_reverse", "froze_everything", "froze_biases",
-            "nothing_frozen", "assigned_tensor")
+INVARIANTS = (
+    "input_weights_frozen",
+    "others_trainable",
+    "frozen_get_no_grad",
+    "frozen_unchanged_by_step",
+    "others_changed_by_step",
+    "same_parameters",
+)
+MISTAKES = (
+    "no_function",
+    "only_first_layer",
+    "missed_reverse",
+    "froze_everything",
+    "froze_biases",
+    "nothing_frozen",
+    "assigned_tensor",
+)
 
 
 def check(namespace, report):
@@ -19,8 +32,11 @@ def check(namespace, report):
     before = dict(lstm.named_parameters())
     function(lstm)
     params = dict(lstm.named_parameters())
-    report.invariant("same_parameters", params.keys() == before.keys()
-                     and all(params[n] is before[n] for n in before), sorted(set(before) - set(params)))
+    report.invariant(
+        "same_parameters",
+        params.keys() == before.keys() and all(params[n] is before[n] for n in before),
+        sorted(set(before) - set(params)),
+    )
     inputs = [n for n in params if n.startswith("weight_ih_")]
     still = [n for n in inputs if params[n].requires_grad]
     report.invariant("input_weights_frozen", not still, still)

@@ -29,7 +29,9 @@ def check(namespace, report):
     if isinstance(out, torch.Tensor) and out.requires_grad:
         out.pow(2).sum().backward()
     has_grad = is_tensor and scale.grad is not None
-    report.invariant("grad_after_backward", has_grad, "grad is None" if not has_grad else "grad " + str(tuple(scale.grad.shape)))
+    report.invariant(
+        "grad_after_backward", has_grad, "grad is None" if not has_grad else "grad " + str(tuple(scale.grad.shape))
+    )
     if isinstance(scale, nn.Parameter) and not scale.requires_grad:
         report.mistake("frozen")
     elif isinstance(scale, nn.Parameter) and not has_grad:

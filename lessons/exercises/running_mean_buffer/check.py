@@ -1,7 +1,13 @@
 """Check that Centre keeps running_mean as a persistent buffer: saved, moved, updated, never trained."""
 
-INVARIANTS = ("in_buffers", "in_state_dict", "not_in_parameters", "follows_to", "updated_by_forward",
-              "weight_still_parameter")
+INVARIANTS = (
+    "in_buffers",
+    "in_state_dict",
+    "not_in_parameters",
+    "follows_to",
+    "updated_by_forward",
+    "weight_still_parameter",
+)
 MISTAKES = ("no_centre_class", "plain_tensor", "parameter", "not_persistent")
 
 

@@ -12,7 +12,8 @@ def _rebinds_loop_variable(source):
             for node in ast.walk(loop):
                 targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
                 if isinstance(node, (ast.Assign, ast.AnnAssign)) and any(
-                        isinstance(t, ast.Name) and t.id == loop.target.id for t in targets):
+                    isinstance(t, ast.Name) and t.id == loop.target.id for t in targets
+                ):
                     return True
     return False
 

@@ -38,8 +38,12 @@ def check_attempts(exercise_app):
     def check(attempts: dict[str, tuple[str, str]]):
         assert runner.client.wait_ready(), runner.client.status()
         specs = exercise_app.state.exercises
-        futures = {name: (specs[ex], runner.client.submit(build_program(specs[ex], code)))
-                   for name, (ex, code) in attempts.items()}
-        return {name: judge(spec, runner.to_result(future.result(timeout=180))) for name, (spec, future) in futures.items()}
+        futures = {
+            name: (specs[ex], runner.client.submit(build_program(specs[ex], code)))
+            for name, (ex, code) in attempts.items()
+        }
+        return {
+            name: judge(spec, runner.to_result(future.result(timeout=180))) for name, (spec, future) in futures.items()
+        }
 
     return check

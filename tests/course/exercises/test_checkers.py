@@ -19,68 +19,175 @@ def variant(exercise_id: str, base: str, old: str, new: str) -> tuple[str, str]:
 # attempt name -> ((exercise, code), expected status, expected mistakes, invariants expected to fail)
 SCALE_INIT = "        self.scale = nn.Parameter(torch.ones(features))"
 ZERO_BODY = "    with torch.no_grad():\n        for p in model.parameters():\n            p.zero_()"
-FREEZE_BODY = ('    for name, p in lstm.named_parameters():\n        if name.startswith("weight_ih_"):\n'
-               '            p.requires_grad_(False)')
+FREEZE_BODY = (
+    '    for name, p in lstm.named_parameters():\n        if name.startswith("weight_ih_"):\n'
+    "            p.requires_grad_(False)"
+)
 BUFFER_INIT = '        self.register_buffer("running_mean", torch.zeros(features))'
 ATTEMPTS = {
-    "scale starter": (("register_scale", SPECS["register_scale"].starter), "failed", ["plain_tensor"],
-                      {"scale_is_parameter", "scale_in_parameters", "changed_by_step"}),
-    "scale as buffer": (variant("register_scale", "solution", SCALE_INIT,
-                                '        self.register_buffer("scale", torch.ones(features))'),
-                        "failed", ["buffer"], {"scale_is_parameter", "scale_in_parameters", "grad_after_backward", "changed_by_step"}),
-    "scale frozen": (variant("register_scale", "solution", "nn.Parameter(torch.ones(features))",
-                             "nn.Parameter(torch.ones(features), requires_grad=False)"),
-                     "failed", ["frozen"], {"grad_after_backward", "changed_by_step"}),
-    "scale unused": (variant("register_scale", "solution", "return x * self.scale", "return x * 2.0"),
-                     "failed", ["not_used_in_forward"], {"grad_after_backward", "changed_by_step"}),
-    "scale before super": (variant("register_scale", "solution", "        super().__init__()\n" + SCALE_INIT,
-                                   SCALE_INIT + "\n        super().__init__()"),
-                           "code_error", ["before_super_init"], set()),
-    "scale renamed": (("register_scale", SPECS["register_scale"].solution.replace("Scale", "Scaler")),
-                      "failed", ["no_scale_class"], set()),
-    "zero starter": (("zero_parameters", SPECS["zero_parameters"].starter), "failed", ["rebound"],
-                     {"all_zero", "version_bumped"}),
-    "zero rebinding in no_grad": (variant("zero_parameters", "solution", "p.zero_()", "p = torch.zeros(p.shape)"),
-                                  "failed", ["rebound"], {"all_zero", "version_bumped"}),
-    "zero without no_grad": (variant("zero_parameters", "solution", ZERO_BODY,
-                                     "    for p in model.parameters():\n        p.zero_()"),
-                             "code_error", ["leaf_in_place"], set()),
-    "zero by replacing": (variant("zero_parameters", "solution", ZERO_BODY,
-                                  "    for module in model.modules():\n"
-                                  "        for name, p in list(module.named_parameters(recurse=False)):\n"
-                                  "            setattr(module, name, nn.Parameter(torch.zeros_like(p)))"),
-                          "failed", ["replaced"], {"same_objects", "version_bumped"}),
-    "zero through .data": (variant("zero_parameters", "solution", "p.zero_()", "p.data = torch.zeros_like(p)"),
-                           "failed", ["data_swap"], {"version_bumped"}),
-    "zero_grad instead": (variant("zero_parameters", "solution", ZERO_BODY, "    model.zero_grad()"),
-                          "failed", ["zero_grad"], {"all_zero", "version_bumped"}),
-    "freeze starter": (("freeze_lstm_input", SPECS["freeze_lstm_input"].starter), "failed", ["only_first_layer"],
-                       {"input_weights_frozen", "frozen_get_no_grad", "frozen_unchanged_by_step"}),
-    "freeze forward direction only": (variant("freeze_lstm_input", "solution", FREEZE_BODY,
-                                              "    for k in range(lstm.num_layers):\n"
-                                              '        getattr(lstm, f"weight_ih_l{k}").requires_grad_(False)'),
-                                      "failed", ["missed_reverse"],
-                                      {"input_weights_frozen", "frozen_get_no_grad", "frozen_unchanged_by_step"}),
-    "freeze everything": (variant("freeze_lstm_input", "solution", FREEZE_BODY, "    lstm.requires_grad_(False)"),
-                          "failed", ["froze_everything"], {"others_trainable", "others_changed_by_step"}),
-    "freeze by 'ih' in name": (variant("freeze_lstm_input", "solution", 'name.startswith("weight_ih_")', '"ih" in name'),
-                               "failed", ["froze_biases"], {"others_trainable", "others_changed_by_step"}),
-    "freeze by rebinding": (variant("freeze_lstm_input", "solution", "p.requires_grad_(False)", "p = p.detach()"),
-                            "failed", ["nothing_frozen"],
-                            {"input_weights_frozen", "frozen_get_no_grad", "frozen_unchanged_by_step"}),
-    "freeze by assigning a tensor": (variant("freeze_lstm_input", "solution", FREEZE_BODY,
-                                             "    lstm.weight_ih_l0 = lstm.weight_ih_l0.detach()"),
-                                     "code_error", ["assigned_tensor"], set()),
-    "buffer starter": (("running_mean_buffer", SPECS["running_mean_buffer"].starter), "failed", ["plain_tensor"],
-                       {"in_buffers", "in_state_dict", "follows_to"}),
-    "buffer as frozen parameter": (variant("running_mean_buffer", "solution", BUFFER_INIT,
-                                           "        self.running_mean = nn.Parameter(torch.zeros(features), requires_grad=False)"),
-                                   "failed", ["parameter"], {"in_buffers", "not_in_parameters"}),
-    "buffer not persistent": (variant("running_mean_buffer", "solution", "torch.zeros(features))",
-                                      "torch.zeros(features), persistent=False)"),
-                              "failed", ["not_persistent"], {"in_state_dict"}),
-    "buffer class renamed": (("running_mean_buffer", SPECS["running_mean_buffer"].solution.replace("Centre", "Center")),
-                             "failed", ["no_centre_class"], set()),
+    "scale starter": (
+        ("register_scale", SPECS["register_scale"].starter),
+        "failed",
+        ["plain_tensor"],
+        {"scale_is_parameter", "scale_in_parameters", "changed_by_step"},
+    ),
+    "scale as buffer": (
+        variant(
+            "register_scale", "solution", SCALE_INIT, '        self.register_buffer("scale", torch.ones(features))'
+        ),
+        "failed",
+        ["buffer"],
+        {"scale_is_parameter", "scale_in_parameters", "grad_after_backward", "changed_by_step"},
+    ),
+    "scale frozen": (
+        variant(
+            "register_scale",
+            "solution",
+            "nn.Parameter(torch.ones(features))",
+            "nn.Parameter(torch.ones(features), requires_grad=False)",
+        ),
+        "failed",
+        ["frozen"],
+        {"grad_after_backward", "changed_by_step"},
+    ),
+    "scale unused": (
+        variant("register_scale", "solution", "return x * self.scale", "return x * 2.0"),
+        "failed",
+        ["not_used_in_forward"],
+        {"grad_after_backward", "changed_by_step"},
+    ),
+    "scale before super": (
+        variant(
+            "register_scale",
+            "solution",
+            "        super().__init__()\n" + SCALE_INIT,
+            SCALE_INIT + "\n        super().__init__()",
+        ),
+        "code_error",
+        ["before_super_init"],
+        set(),
+    ),
+    "scale renamed": (
+        ("register_scale", SPECS["register_scale"].solution.replace("Scale", "Scaler")),
+        "failed",
+        ["no_scale_class"],
+        set(),
+    ),
+    "zero starter": (
+        ("zero_parameters", SPECS["zero_parameters"].starter),
+        "failed",
+        ["rebound"],
+        {"all_zero", "version_bumped"},
+    ),
+    "zero rebinding in no_grad": (
+        variant("zero_parameters", "solution", "p.zero_()", "p = torch.zeros(p.shape)"),
+        "failed",
+        ["rebound"],
+        {"all_zero", "version_bumped"},
+    ),
+    "zero without no_grad": (
+        variant("zero_parameters", "solution", ZERO_BODY, "    for p in model.parameters():\n        p.zero_()"),
+        "code_error",
+        ["leaf_in_place"],
+        set(),
+    ),
+    "zero by replacing": (
+        variant(
+            "zero_parameters",
+            "solution",
+            ZERO_BODY,
+            "    for module in model.modules():\n"
+            "        for name, p in list(module.named_parameters(recurse=False)):\n"
+            "            setattr(module, name, nn.Parameter(torch.zeros_like(p)))",
+        ),
+        "failed",
+        ["replaced"],
+        {"same_objects", "version_bumped"},
+    ),
+    "zero through .data": (
+        variant("zero_parameters", "solution", "p.zero_()", "p.data = torch.zeros_like(p)"),
+        "failed",
+        ["data_swap"],
+        {"version_bumped"},
+    ),
+    "zero_grad instead": (
+        variant("zero_parameters", "solution", ZERO_BODY, "    model.zero_grad()"),
+        "failed",
+        ["zero_grad"],
+        {"all_zero", "version_bumped"},
+    ),
+    "freeze starter": (
+        ("freeze_lstm_input", SPECS["freeze_lstm_input"].starter),
+        "failed",
+        ["only_first_layer"],
+        {"input_weights_frozen", "frozen_get_no_grad", "frozen_unchanged_by_step"},
+    ),
+    "freeze forward direction only": (
+        variant(
+            "freeze_lstm_input",
+            "solution",
+            FREEZE_BODY,
+            '    for k in range(lstm.num_layers):\n        getattr(lstm, f"weight_ih_l{k}").requires_grad_(False)',
+        ),
+        "failed",
+        ["missed_reverse"],
+        {"input_weights_frozen", "frozen_get_no_grad", "frozen_unchanged_by_step"},
+    ),
+    "freeze everything": (
+        variant("freeze_lstm_input", "solution", FREEZE_BODY, "    lstm.requires_grad_(False)"),
+        "failed",
+        ["froze_everything"],
+        {"others_trainable", "others_changed_by_step"},
+    ),
+    "freeze by 'ih' in name": (
+        variant("freeze_lstm_input", "solution", 'name.startswith("weight_ih_")', '"ih" in name'),
+        "failed",
+        ["froze_biases"],
+        {"others_trainable", "others_changed_by_step"},
+    ),
+    "freeze by rebinding": (
+        variant("freeze_lstm_input", "solution", "p.requires_grad_(False)", "p = p.detach()"),
+        "failed",
+        ["nothing_frozen"],
+        {"input_weights_frozen", "frozen_get_no_grad", "frozen_unchanged_by_step"},
+    ),
+    "freeze by assigning a tensor": (
+        variant("freeze_lstm_input", "solution", FREEZE_BODY, "    lstm.weight_ih_l0 = lstm.weight_ih_l0.detach()"),
+        "code_error",
+        ["assigned_tensor"],
+        set(),
+    ),
+    "buffer starter": (
+        ("running_mean_buffer", SPECS["running_mean_buffer"].starter),
+        "failed",
+        ["plain_tensor"],
+        {"in_buffers", "in_state_dict", "follows_to"},
+    ),
+    "buffer as frozen parameter": (
+        variant(
+            "running_mean_buffer",
+            "solution",
+            BUFFER_INIT,
+            "        self.running_mean = nn.Parameter(torch.zeros(features), requires_grad=False)",
+        ),
+        "failed",
+        ["parameter"],
+        {"in_buffers", "not_in_parameters"},
+    ),
+    "buffer not persistent": (
+        variant(
+            "running_mean_buffer", "solution", "torch.zeros(features))", "torch.zeros(features), persistent=False)"
+        ),
+        "failed",
+        ["not_persistent"],
+        {"in_state_dict"},
+    ),
+    "buffer class renamed": (
+        ("running_mean_buffer", SPECS["running_mean_buffer"].solution.replace("Centre", "Center")),
+        "failed",
+        ["no_centre_class"],
+        set(),
+    ),
 }
 
 
@@ -105,8 +212,9 @@ def test_the_solution_passes_every_invariant(outcomes, exercise_id):
 
 @pytest.mark.parametrize("exercise_id", sorted(SPECS))
 def test_the_starter_fails_with_a_named_mistake(outcomes, exercise_id):
-    outcome = outcomes[next(name for name, (attempt, *_r) in ATTEMPTS.items()
-                            if attempt == (exercise_id, SPECS[exercise_id].starter))]
+    outcome = outcomes[
+        next(name for name, (attempt, *_r) in ATTEMPTS.items() if attempt == (exercise_id, SPECS[exercise_id].starter))
+    ]
     assert outcome.status == "failed" and outcome.mistakes
 
 

@@ -13,15 +13,32 @@ from app.settings import REPO_ROOT, Settings
 from tests.course.test_lessons import GOOD, KNOWN, write
 
 SPECS = load_exercises(REPO_ROOT / "lessons" / "exercises")
-SPEC = ExerciseSpec(exercise_id="demo", starter="x = 1\n", solution="x = 2\n", checker="",
-                    invariants=("is_two", "is_int"), mistakes=("was_one",))
-BLOCK = ["Make `x` two.", "", "- hint: Change the number.", "- invariant is_two: `x == 2` :: It is not two.",
-         "- invariant is_int: `x` is an int :: Use an int.", "- mistake was_one: You left it at one."]
+SPEC = ExerciseSpec(
+    exercise_id="demo",
+    starter="x = 1\n",
+    solution="x = 2\n",
+    checker="",
+    invariants=("is_two", "is_int"),
+    mistakes=("was_one",),
+)
+BLOCK = [
+    "Make `x` two.",
+    "",
+    "- hint: Change the number.",
+    "- invariant is_two: `x == 2` :: It is not two.",
+    "- invariant is_int: `x` is an int :: Use an int.",
+    "- mistake was_one: You left it at one.",
+]
 
 
 def report(**changes) -> str:
-    data = {"v": 1, "stage": "checked", "invariants": [["is_two", True, ""], ["is_int", True, "int"]],
-            "mistakes": [], "error": None}
+    data = {
+        "v": 1,
+        "stage": "checked",
+        "invariants": [["is_two", True, ""], ["is_int", True, "int"]],
+        "mistakes": [],
+        "error": None,
+    }
     return json.dumps({**data, **changes})
 
 
@@ -45,16 +62,19 @@ def test_a_block_becomes_a_task_hints_and_feedback():
     assert part.mistakes == {"was_one": "You left it at one."} and len(part.starter_hash) == 16
 
 
-@pytest.mark.parametrize("lines, message", [
-    (BLOCK[:2] + BLOCK[3:], "at least one '- hint"),
-    (BLOCK[:-1], "missing: was_one"),
-    (BLOCK[:3] + BLOCK[4:], "missing: is_two"),
-    (BLOCK + ["- invariant nope: a :: b"], "invariant 'nope' is unknown"),
-    (BLOCK + ["- mistake was_one: again"], "mistake 'was_one' is unknown or repeated"),
-    (BLOCK + ["More task text"], "put the task first"),
-    (BLOCK + ["- hint without a colon"], "write '- hint: text'"),
-    (BLOCK[2:], "needs a task"),
-])
+@pytest.mark.parametrize(
+    "lines, message",
+    [
+        (BLOCK[:2] + BLOCK[3:], "at least one '- hint"),
+        (BLOCK[:-1], "missing: was_one"),
+        (BLOCK[:3] + BLOCK[4:], "missing: is_two"),
+        (BLOCK + ["- invariant nope: a :: b"], "invariant 'nope' is unknown"),
+        (BLOCK + ["- mistake was_one: again"], "mistake 'was_one' is unknown or repeated"),
+        (BLOCK + ["More task text"], "put the task first"),
+        (BLOCK + ["- hint without a colon"], "write '- hint: text'"),
+        (BLOCK[2:], "needs a task"),
+    ],
+)
 def test_broken_blocks_say_how_to_fix_them(lines, message):
     with pytest.raises(ValueError, match=message):
         parse_exercise(SPEC, lines, "here")
@@ -84,16 +104,28 @@ def make_folder(root: Path, files: dict[str, str]) -> Path:
 CHECKER = "INVARIANTS = ('is_two',)\nMISTAKES = ()\n\ndef check(namespace, report):\n    pass\n"
 
 
-@pytest.mark.parametrize("files, message", [
-    ({"starter.py": "", "solution.py": ""}, "holds exactly"),
-    ({"starter.py": "", "solution.py": "", "check.py": CHECKER, "notes.txt": ""}, "holds exactly"),
-    ({"starter.py": "", "solution.py": "", "check.py": "INVARIANTS = ('a',)\n"}, "define check"),
-    ({"starter.py": "", "solution.py": "", "check.py": "def check(n, r): pass\n"}, "declare INVARIANTS"),
-    ({"starter.py": "", "solution.py": "", "check.py": "INVARIANTS = ['a', 'a']\ndef check(n, r): pass\n"}, "tuple"),
-    ({"starter.py": "", "solution.py": "", "check.py": "INVARIANTS = ('a', 'a')\ndef check(n, r): pass\n"}, "twice"),
-    ({"starter.py": "", "solution.py": "", "check.py": "INVARIANTS = names()\ndef check(n, r): pass\n"}, "tuple of id"),
-    ({"starter.py": "", "solution.py": "", "check.py": "def check(:\n"}, "not valid Python"),
-])
+@pytest.mark.parametrize(
+    "files, message",
+    [
+        ({"starter.py": "", "solution.py": ""}, "holds exactly"),
+        ({"starter.py": "", "solution.py": "", "check.py": CHECKER, "notes.txt": ""}, "holds exactly"),
+        ({"starter.py": "", "solution.py": "", "check.py": "INVARIANTS = ('a',)\n"}, "define check"),
+        ({"starter.py": "", "solution.py": "", "check.py": "def check(n, r): pass\n"}, "declare INVARIANTS"),
+        (
+            {"starter.py": "", "solution.py": "", "check.py": "INVARIANTS = ['a', 'a']\ndef check(n, r): pass\n"},
+            "tuple",
+        ),
+        (
+            {"starter.py": "", "solution.py": "", "check.py": "INVARIANTS = ('a', 'a')\ndef check(n, r): pass\n"},
+            "twice",
+        ),
+        (
+            {"starter.py": "", "solution.py": "", "check.py": "INVARIANTS = names()\ndef check(n, r): pass\n"},
+            "tuple of id",
+        ),
+        ({"starter.py": "", "solution.py": "", "check.py": "def check(:\n"}, "not valid Python"),
+    ],
+)
 def test_broken_exercise_folders_say_how_to_fix_them(tmp_path, files, message):
     with pytest.raises(ValueError, match=message):
         load_exercises(make_folder(tmp_path, files))
@@ -123,22 +155,43 @@ def test_only_a_complete_clean_report_passes():
     assert judge(SPEC, RunResult(status="ok", value=report(stage="code_error", error="E"))).status == "code_error"
 
 
-@pytest.mark.parametrize("value", [
-    None, "", "not json", "[]", report(v=2), report(stage="passed"), report(extra=1),
-    report(invariants=[["is_two", "yes", ""]]), report(invariants=[["made_up", True, ""]]),
-    report(invariants=[["is_two", True, ""], ["is_two", True, ""]]), report(invariants=[["is_two", True]]),
-    report(mistakes=["made_up"]), report(mistakes=["was_one", "was_one"]), report(error=3),
-    report(error="x" * (REPORT_LIMIT + 200)), "[" * 10_000,
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        "",
+        "not json",
+        "[]",
+        report(v=2),
+        report(stage="passed"),
+        report(extra=1),
+        report(invariants=[["is_two", "yes", ""]]),
+        report(invariants=[["made_up", True, ""]]),
+        report(invariants=[["is_two", True, ""], ["is_two", True, ""]]),
+        report(invariants=[["is_two", True]]),
+        report(mistakes=["made_up"]),
+        report(mistakes=["was_one", "was_one"]),
+        report(error=3),
+        report(error="x" * (REPORT_LIMIT + 200)),
+        "[" * 10_000,
+    ],
+)
 def test_a_report_of_another_shape_is_not_believed(value):
     assert read_report(value, SPEC) is None
     assert judge(SPEC, RunResult(status="ok", value=value)).status == "unreadable"
 
 
-@pytest.mark.parametrize("status, verdict", [
-    ("refused", "not_run"), ("rate_limited", "not_run"), ("timeout", "stopped"), ("memory", "stopped"),
-    ("crashed", "stopped"), ("error", "unreadable"),
-])
+@pytest.mark.parametrize(
+    "status, verdict",
+    [
+        ("refused", "not_run"),
+        ("rate_limited", "not_run"),
+        ("timeout", "stopped"),
+        ("memory", "stopped"),
+        ("crashed", "stopped"),
+        ("error", "unreadable"),
+    ],
+)
 def test_runs_that_did_not_finish_are_not_judged(status, verdict):
     outcome = judge(SPEC, RunResult(status=status, value=report()))
     assert outcome.status == verdict and not outcome.passed

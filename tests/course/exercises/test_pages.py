@@ -13,8 +13,12 @@ LESSON = "/lessons/rebinding-pitfall"
 URL = LESSON + "/exercises/zero_parameters"
 ZERO = SPECS["zero_parameters"]
 SOLUTION_LINE = "            p.zero_()"  # only the solution indents it this deep (escaping leaves it alone)
-PAGES = {"register_scale": "/lessons/live-registration", "zero_parameters": LESSON,
-         "running_mean_buffer": "/lessons/buffers", "freeze_lstm_input": "/lessons/putting-it-together"}
+PAGES = {
+    "register_scale": "/lessons/live-registration",
+    "zero_parameters": LESSON,
+    "running_mean_buffer": "/lessons/buffers",
+    "freeze_lstm_input": "/lessons/putting-it-together",
+}
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-CN"])
@@ -103,13 +107,15 @@ def test_chinese_feedback(web):
 
 def test_a_forged_report_is_not_believed(web):
     # The learner's code runs in the checker's process: it can swap the report (but not its shape).
-    forged = ('import json\n'
-              'real_dumps = json.dumps\n'
-              'def dumps(value, *args, **kwargs):\n'
-              '    if isinstance(value, dict) and "stage" in value:\n'
-              '        return \'{"v": 1, "stage": "checked", "invariants": [["made_up", true, ""]], "mistakes": [], "error": null}\'\n'
-              '    return real_dumps(value, *args, **kwargs)\n'
-              'json.dumps = dumps\n')
+    forged = (
+        "import json\n"
+        "real_dumps = json.dumps\n"
+        "def dumps(value, *args, **kwargs):\n"
+        '    if isinstance(value, dict) and "stage" in value:\n'
+        '        return \'{"v": 1, "stage": "checked", "invariants": [["made_up", true, ""]], "mistakes": [], "error": null}\'\n'
+        "    return real_dumps(value, *args, **kwargs)\n"
+        "json.dumps = dumps\n"
+    )
     result = soup(web.post(URL, data={"code": forged}, headers={"HX-Request": "true"})).select_one(".exercise-result")
     assert result["data-exercise-result"] == ""
     assert "nothing was counted" in result.select_one(".exercise-verdict").text
@@ -132,15 +138,18 @@ def test_a_get_of_the_attempt_url_goes_back_to_the_exercise(web):
     assert response.headers["location"] == LESSON + "?lang=zh-CN#exercise-zero_parameters"
 
 
-@pytest.mark.parametrize("url, data, status, text", [
-    (LESSON + "/exercises/nope", {"code": "1"}, 404, "no exercise called"),
-    ("/lessons/buffers/exercises/zero_parameters", {"code": "1"}, 404, "no exercise called"),
-    ("/lessons/nope/exercises/zero_parameters", {"code": "1"}, 404, "no lesson"),
-    (URL, {"code": "x" * 19_000}, 413, "too long to check"),
-    (URL, {"code": "x" * 70_000}, 413, "too long"),
-    (URL, {}, 400, "exactly one field"),
-    (URL, {"code": "1", "cell": "zero_parameters"}, 400, "exactly one field"),
-])
+@pytest.mark.parametrize(
+    "url, data, status, text",
+    [
+        (LESSON + "/exercises/nope", {"code": "1"}, 404, "no exercise called"),
+        ("/lessons/buffers/exercises/zero_parameters", {"code": "1"}, 404, "no exercise called"),
+        ("/lessons/nope/exercises/zero_parameters", {"code": "1"}, 404, "no lesson"),
+        (URL, {"code": "x" * 19_000}, 413, "too long to check"),
+        (URL, {"code": "x" * 70_000}, 413, "too long"),
+        (URL, {}, 400, "exactly one field"),
+        (URL, {"code": "1", "cell": "zero_parameters"}, 400, "exactly one field"),
+    ],
+)
 def test_bad_attempts_say_what_is_wrong(web, url, data, status, text):
     response = web.post(url, data=data)
     assert response.status_code == status and text in response.text
