@@ -13,7 +13,7 @@ import time
 import torch
 from starlette.datastructures import QueryParams
 
-from app.labs import LABS
+from app.labs import LAB_BY_ID as LABS
 from app.labs.base import Lab, evaluate
 from app.main import create_app
 from app.settings import Settings

@@ -1,60 +1,54 @@
 """Facts that lesson prose quotes: each is computed by torch every time a page asks for it.
 
-A lesson writes [[fact:<id>]] instead of typing a value, so the text and torch cannot disagree.
+A lesson writes [[fact:<id>]] instead of typing a value, so the text and torch cannot disagree. Each
+lab owns the facts about what it teaches (app/labs/<lab>/facts.py); this module joins them into one
+table and refuses a fact id that two labs both define, so start-up stops and names them.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
-import torch
-from torch import nn
+from app.labs.buffers import facts as buffers
+from app.labs.detach_clone_view import facts as detach_clone_view
+from app.labs.devices import facts as devices
+from app.labs.gradients import facts as gradients
+from app.labs.initialisation import facts as initialisation
+from app.labs.rebinding import facts as rebinding
+from app.labs.registration import facts as registration
+from app.labs.tensor_or_parameter import facts as tensor_or_parameter
+from app.labs.training import facts as training
 
-from app.labs.facts_devices_training import DEVICES_TRAINING_FACTS
-from app.labs.facts_state import STATE_FACTS
-from app.labs.gradients.facts import GRADIENT_FACTS
-from app.labs.rebinding.facts import REBINDING_FACTS
-from app.labs.registration.facts import REGISTRATION_FACTS
-
-
-def _parameter() -> nn.Parameter:
-    return nn.Parameter(torch.zeros(2))
-
-
-def _parameter_in_no_grad() -> nn.Parameter:
-    with torch.no_grad():
-        return nn.Parameter(torch.zeros(2))
+Fact = Callable[[], object]
 
 
-def _shares_storage() -> bool:
-    source = torch.zeros(2)
-    return nn.Parameter(source).data_ptr() == source.data_ptr()
+def join_facts(tables: Mapping[str, Mapping[str, Fact]]) -> dict[str, Fact]:
+    """Join each lab's facts into one table; a fact id defined twice raises ValueError naming both labs."""
+    joined: dict[str, Fact] = {}
+    owner: dict[str, str] = {}
+    for lab_id, table in tables.items():
+        for fact_id, fact in table.items():
+            if fact_id in owner:
+                raise ValueError(
+                    f"The fact id '{fact_id}' is defined by both app/labs/{owner[fact_id]} and app/labs/{lab_id}; "
+                    "rename one of them (lessons quote facts by id, so each id must be unique)."
+                )
+            owner[fact_id] = lab_id
+            joined[fact_id] = fact
+    return joined
 
 
-def _int_parameter_error() -> str:
-    try:
-        nn.Parameter(torch.zeros(2, dtype=torch.int64))
-    except RuntimeError as exc:
-        return str(exc)
-    return "(no error)"
-
-
-FACTS: dict[str, Callable[[], object]] = {
-    "parameter_is_tensor": lambda: isinstance(_parameter(), torch.Tensor),
-    "tensor_is_parameter": lambda: isinstance(torch.zeros(2), nn.Parameter),
-    "parameter_mro": lambda: " → ".join(cls.__name__ for cls in type(_parameter()).__mro__),
-    "parameter_repr_first_line": lambda: repr(_parameter()).splitlines()[0],
-    "parameter_requires_grad": lambda: _parameter().requires_grad,
-    "tensor_requires_grad": lambda: torch.zeros(2).requires_grad,
-    "parameter_requires_grad_in_no_grad": lambda: _parameter_in_no_grad().requires_grad,
-    "frozen_parameter_requires_grad": lambda: nn.Parameter(torch.zeros(2), requires_grad=False).requires_grad,
-    "parameter_is_leaf": lambda: _parameter().is_leaf,
-    "parameter_shares_storage": _shares_storage,
-    "int_parameter_error": _int_parameter_error,
-    **REGISTRATION_FACTS,
-    **GRADIENT_FACTS,
-    **REBINDING_FACTS,
-    **DEVICES_TRAINING_FACTS,
-    **STATE_FACTS,
-}
+FACTS: dict[str, Fact] = join_facts(
+    {
+        "tensor_or_parameter": tensor_or_parameter.FACTS,
+        "registration": registration.FACTS,
+        "gradients": gradients.FACTS,
+        "rebinding": rebinding.FACTS,
+        "initialisation": initialisation.FACTS,
+        "buffers": buffers.FACTS,
+        "detach_clone_view": detach_clone_view.FACTS,
+        "devices": devices.FACTS,
+        "training": training.FACTS,
+    }
+)
 
 
 def compute(fact_id: str) -> str:

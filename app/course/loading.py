@@ -7,7 +7,7 @@ from app.course.checks import load_probes
 from app.course.exercises import ExerciseSpec, load_exercises
 from app.course.facts import FACTS
 from app.course.lessons import KnownIds, Lesson, LessonError, load_cells, load_lessons
-from app.labs import LABS
+from app.labs import LAB_BY_ID
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ def known_ids(lessons_dir: Path) -> tuple[KnownIds, dict[str, str], dict[str, Ex
     except ValueError as exc:
         raise LessonError(str(exc)) from None
     known = KnownIds(
-        labs=set(LABS),
+        labs=set(LAB_BY_ID),
         facts=set(FACTS),
         checks=set(probes),
         cells=load_cells(lessons_dir / "cells"),

@@ -1,19 +1,33 @@
-"""The registry of labs: every module in this package that defines LAB, keyed by the lab's id."""
+"""LABS: every lab, in the order the curriculum teaches them (the order /labs lists them).
 
-import importlib
-import pkgutil
+A lab is Params -> run(params) -> Result, in a module (or, with helpers, a subpackage) of its own
+that imports torch and never FastAPI or Jinja. Adding one means adding it here, where it is taught.
+"""
 
+from app.labs import (
+    buffers,
+    detach_clone_view,
+    devices,
+    gallery,
+    gradients,
+    initialisation,
+    rebinding,
+    registration,
+    tensor_or_parameter,
+    training,
+)
 from app.labs.base import Lab
 
-
-def _discover() -> dict[str, Lab]:
-    labs: dict[str, Lab] = {}
-    for module_info in sorted(pkgutil.iter_modules(__path__), key=lambda info: info.name):
-        module = importlib.import_module(f"{__name__}.{module_info.name}")
-        lab = getattr(module, "LAB", None)
-        if isinstance(lab, Lab):
-            labs[lab.id] = lab
-    return labs
-
-
-LABS: dict[str, Lab] = _discover()
+LABS: tuple[Lab, ...] = (
+    tensor_or_parameter.LAB,  # lesson 1
+    registration.LAB,  # lesson 2
+    gallery.LAB,  # lesson 3
+    gradients.LAB,  # lesson 4
+    rebinding.LAB,  # lesson 5
+    initialisation.LAB,  # lesson 6
+    buffers.LAB,  # lesson 7
+    detach_clone_view.LAB,  # lesson 8
+    devices.LAB,  # lesson 9
+    training.LAB,  # lesson 10
+)
+LAB_BY_ID: dict[str, Lab] = {lab.id: lab for lab in LABS}

@@ -54,3 +54,8 @@ def field_errors(exc: ValidationError | list[dict]) -> dict[str, str]:
     for error in errors:
         messages.setdefault(field_name(error), describe(error))
     return messages
+
+
+def one_line(exc: Exception) -> str:
+    """Write torch's exception as the one line a lesson quotes: its type, then its message unwrapped."""
+    return f"{type(exc).__name__}: {' '.join(str(exc).split())}"

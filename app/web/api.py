@@ -6,7 +6,7 @@ from fastapi import APIRouter, FastAPI, HTTPException, Request
 from pydantic import BaseModel
 
 from app.i18n import LOCALES
-from app.labs import LABS
+from app.labs import LAB_BY_ID, LABS
 from app.labs.base import Lab
 
 router = APIRouter()
@@ -65,7 +65,7 @@ def _lab_endpoint(lab: Lab):
 
 def add_lab_routes(app: FastAPI) -> None:
     """Give each lab its own typed route, so /docs shows its inputs and result."""
-    for lab in LABS.values():
+    for lab in LABS:
         app.add_api_route(
             f"/api/labs/{lab.id}",
             _lab_endpoint(lab),
@@ -78,4 +78,4 @@ def add_lab_routes(app: FastAPI) -> None:
 
     @app.post("/api/labs/{lab_id}", tags=["labs"], include_in_schema=False)
     async def unknown_lab(lab_id: str):
-        raise HTTPException(404, f"There is no lab called '{lab_id}'. Known labs: {', '.join(sorted(LABS))}.")
+        raise HTTPException(404, f"There is no lab called '{lab_id}'. Known labs: {', '.join(sorted(LAB_BY_ID))}.")

@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field, create_model
 
 from app.i18n import LOCALES
 from app.i18n import gettext as _
-from app.labs import LABS
+from app.labs import LAB_BY_ID
 from app.labs.base import evaluate
 from app.labs.gallery import Report, report
 from app.labs.inspect import TensorRow, parameter_rows
@@ -115,7 +115,7 @@ async def model_page(request: Request, model_id: str):
             _("There is no model called “%(model)s”. Known models: %(known)s.")
             % {"model": model_id, "known": ", ".join(MODELS)},
         )
-    lab = LABS["gallery"]
+    lab = LAB_BY_ID["gallery"]
     try:
         raw = query_inputs(request.query_params, lab)
     except TooManyValues as exc:

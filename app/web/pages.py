@@ -13,7 +13,7 @@ from app.course.facts import compute
 from app.course.lessons import FACT, CellPart, LabPart, Lesson
 from app.i18n import current_locale
 from app.i18n import gettext as _
-from app.labs import LABS
+from app.labs import LAB_BY_ID, LABS
 from app.labs.base import evaluate
 from app.runner.service import RunResult
 from app.web.checks import CheckState, asked_check, judge
@@ -51,7 +51,7 @@ def _with_facts(html: str) -> Markup:
 
 
 def _lab_state(request: Request, lab_id: str, start: tuple = (), targeted: bool = True):
-    lab = LABS[lab_id]
+    lab = LAB_BY_ID[lab_id]
     try:
         raw = query_inputs(request.query_params if targeted else None, lab, start)
     except TooManyValues as exc:
@@ -142,7 +142,7 @@ async def lab_index(request: Request):
 
 @router.get("/labs/{lab_id}")
 async def lab_page(request: Request, lab_id: str):
-    if lab_id not in LABS:
+    if lab_id not in LAB_BY_ID:
         raise HTTPException(404, _("There is no lab called “%(lab)s”.") % {"lab": lab_id})
     state = _lab_state(request, lab_id)
     used_in = [lesson for lesson in lessons_here(request) if lab_id in lesson.lab_ids]

@@ -9,7 +9,7 @@ from app.course.facts import FACTS, compute
 from app.course.lessons import CellPart, KnownIds, LabPart, LessonError, load_cells, load_lessons, parse_lesson
 from app.course.loading import known_ids
 from app.i18n import LOCALES
-from app.labs import LABS
+from app.labs import LAB_BY_ID as LABS
 from app.settings import REPO_ROOT
 
 LESSONS_DIR = REPO_ROOT / "lessons"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.labs import LABS
+from app.labs import LAB_BY_ID as LABS
 
 
 def test_healthz(client):

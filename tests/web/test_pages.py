@@ -3,7 +3,7 @@
 import pytest
 
 from app.i18n import LOCALES
-from app.labs import LABS
+from app.labs import LAB_BY_ID as LABS
 from tests.conftest import soup
 
 LESSON = "/lessons/tensor-or-parameter"
@@ -171,7 +171,7 @@ def test_every_control_has_a_label(app, client):
 
 
 def test_a_lesson_can_start_a_lab_with_a_list_of_inputs():
-    from app.labs import LABS
+    from app.labs import LAB_BY_ID as LABS
     from app.web.lab_inputs import query_inputs
 
     start = (("step", "add:w:param:2"), ("step", "add:b:buffer:2"))

@@ -7,7 +7,7 @@ from markupsafe import Markup
 from pygments import highlight
 
 from app.i18n import current_locale, gettext, ngettext
-from app.labs import LABS
+from app.labs import LAB_BY_ID as LABS
 from app.labs.zoo import MODELS
 from app.web.render import (
     HTML_FORMATTER,

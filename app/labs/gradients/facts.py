@@ -118,7 +118,7 @@ def _frozen_with_old_grad_moves() -> bool:
     return not torch.equal(before, model.linear.bias.detach())
 
 
-GRADIENT_FACTS: dict[str, Callable[[], object]] = {
+FACTS: dict[str, Callable[[], object]] = {
     "linear_weight_shape": lambda: tuple(_setup()[0].linear.weight.shape),
     "grad_before_backward": _grad_before_backward,
     "grad_shape_after_backward": lambda: tuple(_after_backwards(1)[0].shape),

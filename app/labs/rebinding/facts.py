@@ -119,7 +119,7 @@ def _python_rows() -> str:
     return repr(rows)
 
 
-REBINDING_FACTS: dict[str, Callable[[], object]] = {
+FACTS: dict[str, Callable[[], object]] = {
     "rebind_leaves_values": _rebind_leaves_values,
     "rebind_p_is_weight": _rebind_p_is_weight,
     "zero_in_no_grad_leaves_values": _zero_in_no_grad_leaves_values,

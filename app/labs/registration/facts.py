@@ -58,7 +58,7 @@ def _lstm_outputs() -> str:
     return f"output {tuple(output.shape)}, h_n {tuple(h_n.shape)}, c_n {tuple(c_n.shape)}"
 
 
-REGISTRATION_FACTS: dict[str, Callable[[], object]] = {
+FACTS: dict[str, Callable[[], object]] = {
     "registered_parameter_names": lambda: _names(_module_with(weight=nn.Parameter(torch.zeros(3))).named_parameters()),
     "plain_tensor_names": lambda: (
         f"[{_names(_module_with(scale=torch.ones(3, requires_grad=True)).named_parameters())}]"
