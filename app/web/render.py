@@ -1,7 +1,8 @@
 """Render templates: the Jinja environment, the full-page-or-fragment decision, shared context."""
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple
 from urllib.parse import quote, urlencode
@@ -163,3 +164,23 @@ def render_fragment(request: Request, template: str, macro: str, *args: Any, sta
     module = templates.get_template(template).module
     html = str(getattr(module, macro)(*args))
     return HTMLResponse(html, status_code=status, headers=VARY)
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """Names the block htmx swaps in: a macro of a template and the arguments it is called with."""
+
+    template: str
+    macro: str
+    args: tuple[Any, ...] = ()
+
+
+def respond(
+    request: Request, fragment: Fragment, page: Callable[[], tuple[str, dict[str, Any]]], status: int = 200
+) -> HTMLResponse:
+    """Answer htmx with the fragment it swaps in, and anything else (JavaScript off, a reload, a shared
+    link) with the whole page. `page` is only called for a whole page: its context can be costly."""
+    if is_htmx(request):
+        return render_fragment(request, fragment.template, fragment.macro, *fragment.args, status=status)
+    template, context = page()
+    return render(request, template, context, status=status)
