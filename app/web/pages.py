@@ -1,5 +1,6 @@
 """HTML routes: the lesson index, lesson pages, lab pages and the theme preference."""
 
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from fastapi import APIRouter, HTTPException, Request
@@ -10,11 +11,11 @@ from app.course.checks import CheckPart
 from app.course.exercise_harness import Outcome
 from app.course.exercises import ExercisePart
 from app.course.facts import compute
-from app.course.lessons import FACT, CellPart, LabPart, Lesson
+from app.course.lessons import FACT, CalloutPart, CellPart, LabPart, Lesson, MarkdownPart
 from app.i18n import current_locale
 from app.i18n import gettext as _
 from app.labs import LAB_BY_ID, LABS
-from app.labs.base import evaluate
+from app.labs.base import LabState, evaluate
 from app.runner.service import RunResult
 from app.web.checks import CheckState, asked_check, judge
 from app.web.lab_inputs import TooManyValues, query_inputs
@@ -39,6 +40,48 @@ class ExerciseAttempt(NamedTuple):
     outcome: Outcome
     solution: str | None  # None unless offered: the sandbox ran the attempt and solutions are on
     solutions_hidden: bool = False
+
+
+# What a lesson page shows for each part of the lesson, in order; lesson.html dispatches on `kind`.
+@dataclass(frozen=True)
+class ShownLab:
+    state: LabState
+    kind: str = "lab"
+
+
+@dataclass(frozen=True)
+class ShownCheck:
+    part: CheckPart
+    state: CheckState
+    kind: str = "check"
+
+
+@dataclass(frozen=True)
+class ShownCell:
+    part: CellPart
+    code: str  # the learner's code after a run, else the starter
+    result: RunResult | None
+    kind: str = "cell"
+
+
+@dataclass(frozen=True)
+class ShownExercise:
+    part: ExercisePart
+    code: str  # the learner's attempt, else the starter
+    attempt: ExerciseAttempt | None
+    kind: str = "exercise"
+
+
+@dataclass(frozen=True)
+class ShownProse:
+    """Prose or a callout, its facts filled in by torch for this request."""
+
+    part: MarkdownPart | CalloutPart
+    html: Markup
+
+    @property
+    def kind(self) -> str:
+        return self.part.kind
 
 
 def lessons_here(request: Request) -> tuple[Lesson, ...]:
@@ -102,19 +145,19 @@ def lesson_context(
     parts, target = [], None
     for part in lesson.parts:
         if isinstance(part, CheckPart):
-            parts.append(("check", part, (judged or judge(request, part)) if part is answered else CheckState()))
+            parts.append(ShownCheck(part, (judged or judge(request, part)) if part is answered else CheckState()))
         elif isinstance(part, LabPart):
             state = _lab_state(request, part.lab_id, part.start, targeted=part.lab_id == wanted)
             target = state if part.lab_id == wanted else target
-            parts.append(("lab", state))
+            parts.append(ShownLab(state))
         elif isinstance(part, CellPart):
             mine = ran if ran is not None and ran.cell_id == part.cell_id else None
-            parts.append(("cell", part, mine.code if mine else part.code, mine.result if mine else None))
+            parts.append(ShownCell(part, mine.code if mine else part.code, mine.result if mine else None))
         elif isinstance(part, ExercisePart):
             tried = attempt if attempt is not None and attempt.exercise_id == part.exercise_id else None
-            parts.append(("exercise", part, tried.code if tried else part.starter, tried))
+            parts.append(ShownExercise(part, tried.code if tried else part.starter, tried))
         else:
-            parts.append((part.kind, part, _with_facts(part.html)))
+            parts.append(ShownProse(part, _with_facts(part.html)))
     context = {
         "lesson": lesson,
         "parts": parts,

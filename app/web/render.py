@@ -16,6 +16,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 
 from app.i18n import LOCALE_NAMES, LOCALES, current_locale, gettext, ngettext
+from app.pictures.svg import number_table
 from app.settings import REPO_ROOT
 
 THEMES = ("system", "light", "dark")
@@ -118,6 +119,7 @@ def build_environment() -> Environment:
     environment.filters["py"] = python_bool
     environment.filters["shape"] = shape_text
     environment.globals["history_links"] = history_links
+    environment.globals["number_table"] = number_table
     return environment
 
 
@@ -141,7 +143,6 @@ def base_context(request: Request) -> dict[str, Any]:
     return {
         "request": request,
         "locale": current_locale.get(),
-        "locale_names": LOCALE_NAMES,
         "language_links": [(code, LOCALE_NAMES[code], url_with(request, lang=code)) for code in LOCALES],
         "theme": theme if theme in THEMES else "system",
         "themes": THEMES,

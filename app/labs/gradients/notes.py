@@ -43,7 +43,6 @@ class Facts:
     optimizer_created: bool = False
     optimizer_names: tuple[str, ...] = ()
     lr_changed: bool = False
-    state_keys: dict[str, tuple[str, ...]] | None = None
 
 
 def _shape(tensor: torch.Tensor) -> str:

@@ -15,7 +15,6 @@ from app.i18n import N_
 from app.i18n import gettext as _
 from app.labs.base import Lab
 from app.labs.registration.steps import (
-    BUFFER_KINDS,
     MAX_STEPS,
     Kind,
     Op,
