@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from app.course.checks import CheckPart, run_probe
-from app.course.facts import FACTS, compute
+from app.course.facts import FACTS
 from app.course.lessons import CellPart, KnownIds, LabPart, LessonError, load_cells, load_lessons, parse_lesson
 from app.course.loading import known_ids
 from app.i18n import LOCALES
@@ -43,11 +43,11 @@ def test_every_lesson_has_a_lab_and_a_common_mistake_callout(lessons):
         assert any(getattr(part, "style", None) == "mistake" for part in lesson.parts), lesson.file_name
 
 
-def test_referenced_labs_and_facts_exist_and_compute(lessons):
+def test_referenced_labs_and_facts_exist(lessons):
+    """Check the ids only: tests/labs/test_<lab>_facts.py checks each fact's value against plain torch."""
     for lesson in lessons["en"] + lessons["zh-CN"]:
-        assert set(lesson.lab_ids) <= set(LABS)
-        for fact_id in lesson.fact_ids:
-            assert compute(fact_id)
+        assert set(lesson.lab_ids) <= set(LABS), lesson.file_name
+        assert set(lesson.fact_ids) <= set(FACTS), lesson.file_name
 
 
 def test_no_orphan_files():

@@ -1,0 +1,105 @@
+"""Shared test helpers: plain-torch twins of the lessons' example modules, and torch errors as lessons quote them.
+
+The facts tests compute every expected value here, with torch alone, so a fact that drifts from what torch
+says fails. The twins are written from the lessons' code listings (the same layers, names and seeding),
+never imported from app/, so the app's code and these tests check each other.
+"""
+
+from collections.abc import Callable
+
+import torch
+from torch import nn
+
+
+def error_of(action: Callable[[], object], catch: type[Exception] = Exception) -> Exception:
+    """Run an action that should fail and return the exception it raised (fail the test if it did not)."""
+    try:
+        action()
+    except catch as exc:
+        return exc
+    raise AssertionError(f"{action} raised no {catch.__name__}")
+
+
+def one_line(exc: Exception) -> str:
+    """Write an exception as 'Type: message' with its whitespace unwrapped into single spaces."""
+    return f"{type(exc).__name__}: {' '.join(str(exc).split())}"
+
+
+def typed(exc: Exception) -> str:
+    """Write an exception as 'Type: message', the message verbatim."""
+    return f"{type(exc).__name__}: {exc}"
+
+
+def names(pairs) -> str:
+    """Join the names of (name, value) pairs with commas, as the facts print them."""
+    return ", ".join(name for name, _value in pairs)
+
+
+def shapes(module: nn.Module) -> str:
+    """List a module's parameters as 'name (shape)', in registration order."""
+    return ", ".join(f"{name} {tuple(p.shape)}" for name, p in module.named_parameters())
+
+
+class LinearBias(nn.Module):
+    """The gallery's Linear layer plus an extra learnable (1, out_features) bias."""
+
+    def __init__(self, in_features: int = 10, out_features: int = 5):
+        super().__init__()
+        self.linear = nn.Linear(in_features, out_features)
+        self.bias = nn.Parameter(torch.zeros(1, out_features))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.linear(x) + self.bias
+
+
+class RunningScaler(nn.Module):
+    """Lesson 7's module: a Parameter, a buffer, a non-persistent buffer and a plain tensor attribute."""
+
+    def __init__(self, features: int = 3):
+        super().__init__()
+        self.weight = nn.Parameter(torch.randn(features))
+        self.register_buffer("running_mean", torch.zeros(features))
+        self.register_buffer("last_input", torch.zeros(features), persistent=False)
+        self.calls = torch.zeros(())
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.training:
+            with torch.no_grad():
+                self.running_mean.mul_(0.9).add_(0.1 * x.mean(0))
+        self.last_input = x.detach().mean(0)
+        self.calls += 1
+        return x * self.weight
+
+
+class Demo(nn.Module):
+    """Lesson 9's module: a Parameter, a float buffer, an integer buffer and a plain tensor attribute."""
+
+    def __init__(self):
+        super().__init__()
+        self.weight = nn.Parameter(torch.randn(2, 3))
+        self.register_buffer("running_mean", torch.zeros(3))
+        self.register_buffer("steps", torch.tensor(0))
+        self.scale = torch.ones(3)
+
+
+class SmallConvNet(nn.Module):
+    """Lesson 6's network: conv, batch norm and ReLU in a Sequential, global pooling, a linear head."""
+
+    def __init__(self):
+        super().__init__()
+        self.features = nn.Sequential(nn.Conv2d(3, 8, kernel_size=3, padding=1), nn.BatchNorm2d(8), nn.ReLU())
+        self.pool = nn.AdaptiveAvgPool2d(1)
+        self.classifier = nn.Linear(8, 10)
+
+
+def init_weights(module: nn.Module) -> None:
+    """Initialise one module by its type, as lesson 6's listing does."""
+    if isinstance(module, nn.Conv2d):
+        nn.init.kaiming_normal_(module.weight, mode="fan_out", nonlinearity="relu")
+        nn.init.zeros_(module.bias)
+    elif isinstance(module, nn.BatchNorm2d):
+        nn.init.ones_(module.weight)
+        nn.init.zeros_(module.bias)
+    elif isinstance(module, nn.Linear):
+        nn.init.normal_(module.weight, 0, 0.01)
+        nn.init.zeros_(module.bias)
