@@ -53,8 +53,9 @@ def _backward_twice() -> None:
 
 def _bias_grad_after_zero_grad(set_to_none: bool) -> str:
     model, x, target = _setup()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
     _loss(model, x, target).backward()
-    model.zero_grad(set_to_none=set_to_none)
+    optimizer.zero_grad(set_to_none=set_to_none)
     return repr(model.bias.grad)
 
 

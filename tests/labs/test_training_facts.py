@@ -53,7 +53,7 @@ def _group_lrs() -> str:
 
 
 EXPECTED: dict[str, Callable[[], object]] = {
-    "linear_bias_total": _trainable_count,
+    "linear_bias_total": lambda: sum(p.numel() for p in _model().parameters()),
     "linear_bias_trainable_weight_frozen": lambda: _trainable_count(("linear.weight",)),
     "linear_bias_parameter_order": lambda: names(_model().named_parameters()),
     "frozen_grad_is_none": lambda: _step_with_frozen_weight("grad_is_none"),
