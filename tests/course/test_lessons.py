@@ -1,7 +1,5 @@
 """Content checks: lessons parse, reference real labs and facts, and exist in both languages."""
 
-from pathlib import Path
-
 import pytest
 
 from app.course.checks import CheckPart, run_probe
@@ -12,6 +10,7 @@ from app.course.rules import check_course
 from app.i18n import LOCALES
 from app.labs import LAB_BY_ID as LABS
 from app.settings import REPO_ROOT
+from tests.helpers import write
 
 LESSONS_DIR = REPO_ROOT / "lessons"
 KNOWN, PROBES, _ = known_ids(LESSONS_DIR)
@@ -49,12 +48,6 @@ def test_no_orphan_files():
     for locale in LOCALES:
         for path in (LESSONS_DIR / locale).iterdir():
             assert path.suffix == ".md", f"{path} is not a lesson"
-
-
-def write(folder: Path, name: str, text: str) -> Path:
-    path = folder / name
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 GOOD = "---\ntitle: T\nsummary: S\n---\nText\n\n::: lab tensor_or_parameter\n"

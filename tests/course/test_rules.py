@@ -4,7 +4,8 @@ import pytest
 
 from app.course.lessons import KnownIds, parse_lesson
 from app.course.rules import check_course
-from tests.course.test_lessons import KNOWN, write
+from tests.course.test_lessons import KNOWN
+from tests.helpers import write
 
 CHECK = next(iter(sorted(KNOWN.checks)))
 OTHER_CHECK = sorted(KNOWN.checks)[1]

@@ -1,0 +1,16 @@
+"""Route invariants a lab author must keep (see app/labs/base.py)."""
+
+import inspect
+
+from fastapi.routing import APIRoute
+
+LAB_PATHS = ("/labs", "/api/labs", "/lessons", "/models", "/api/models")
+
+
+def test_every_route_that_runs_a_lab_is_async(app):
+    # A plain `def` route runs in the thread pool, where torch's global random generator is shared
+    # between threads: seeded labs would stop giving the same page for the same URL.
+    lab_routes = [r for r in app.routes if isinstance(r, APIRoute) and r.path.startswith(LAB_PATHS)]
+    assert lab_routes
+    plain = [r.path for r in lab_routes if not inspect.iscoroutinefunction(r.endpoint)]
+    assert plain == [], f"make these routes async def: {plain}"
