@@ -4,6 +4,8 @@ import inspect
 
 from fastapi.routing import APIRoute
 
+from tests.helpers import soup
+
 LAB_PATHS = ("/labs", "/api/labs", "/lessons", "/models", "/api/models")
 
 
@@ -14,3 +16,11 @@ def test_every_route_that_runs_a_lab_is_async(app):
     assert lab_routes
     plain = [r.path for r in lab_routes if not inspect.iscoroutinefunction(r.endpoint)]
     assert plain == [], f"make these routes async def: {plain}"
+
+
+def test_labs_are_listed_in_the_order_the_lessons_teach_them(client):
+    listed = [a["href"].removeprefix("/labs/") for a in soup(client.get("/labs")).select("main ul a")]
+    taught = []
+    for lesson in client.app.state.lessons["en"]:
+        taught += [lab_id for lab_id in lesson.lab_ids if lab_id not in taught]
+    assert listed == taught
