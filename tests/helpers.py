@@ -1,14 +1,29 @@
-"""Shared test helpers: plain-torch twins of the lessons' example modules, and torch errors as lessons quote them.
+"""Helpers the tests share: parse HTML, write a file, and plain-torch twins of the lessons' example modules.
 
-The facts tests compute every expected value here, with torch alone, so a fact that drifts from what torch
-says fails. The twins are written from the lessons' code listings (the same layers, names and seeding),
-never imported from app/, so the app's code and these tests check each other.
+The facts tests (tests/labs/test_<lab>_facts.py) compute every expected value with torch alone, using the
+twins below and torch's errors written as lessons quote them. The twins are written from the lessons' code
+listings (the same layers, names and seeding), never imported from app/, so the app and the tests check
+each other.
 """
 
 from collections.abc import Callable
+from pathlib import Path
 
 import torch
+from bs4 import BeautifulSoup
 from torch import nn
+
+
+def soup(response) -> BeautifulSoup:
+    """Parse an HTML response."""
+    return BeautifulSoup(response.text, "html.parser")
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    """Write a UTF-8 text file into a folder and return its path."""
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def error_of(action: Callable[[], object], catch: type[Exception] = Exception) -> Exception:

@@ -16,6 +16,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 
 from app.i18n import LOCALE_NAMES, LOCALES, current_locale, gettext, ngettext
+from app.labs.registration.views import VIEW_TABLES
 from app.pictures.svg import number_table
 from app.settings import REPO_ROOT
 
@@ -120,6 +121,7 @@ def build_environment() -> Environment:
     environment.filters["shape"] = shape_text
     environment.globals["history_links"] = history_links
     environment.globals["number_table"] = number_table
+    environment.globals["registration_view_tables"] = VIEW_TABLES
     return environment
 
 

@@ -1,7 +1,7 @@
 """JSON routes for code cells: POST /api/run and GET /api/run/status (both in /docs).
 
-The run route is async and awaits the sandbox, so a slow run holds no request thread: lab requests
-(sync routes, served from the thread pool) never queue behind code runs.
+The run route awaits the sandbox, which runs the code in another process, so a slow run holds up
+nothing in this one: the event loop goes on serving lab requests meanwhile.
 """
 
 import json

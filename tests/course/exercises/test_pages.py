@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 
 from app.course.exercises import load_exercises
 from app.settings import REPO_ROOT
-from tests.conftest import soup
+from tests.helpers import soup
 
 SPECS = load_exercises(REPO_ROOT / "lessons" / "exercises")
 LESSON = "/lessons/rebinding-pitfall"
