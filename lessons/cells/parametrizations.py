@@ -22,5 +22,5 @@ w = layer.weight.detach()
 print("still symmetric after a step:", torch.equal(w, w.T))
 
 parametrize.remove_parametrizations(layer, "weight", leave_parametrized=True)
-print("after removal:", [name for name, _ in layer.named_parameters()], type(layer.weight).__name__)
-layer.weight
+print("after removal:", [name for name, _ in layer.named_parameters()])
+print(layer.weight)

@@ -6,5 +6,6 @@ with torch.no_grad():
     model.weight.add_(1.0)  # what an optimizer step does: change the Parameter in place
 
 changed = not torch.equal(best["weight"], kept)
-shown = f"best['weight'] changed with the model: {changed}; it shares storage: {best['weight'].data_ptr() == model.weight.data_ptr()}"
+shares = best["weight"].data_ptr() == model.weight.data_ptr()
+shown = f"best['weight'] changed with the model: {changed}; it shares storage with model.weight: {shares}"
 answer = "changes" if changed else "kept"

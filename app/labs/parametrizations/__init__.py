@@ -45,7 +45,7 @@ REMOVAL_CODE: dict[str, str] = {
 CONSTRAINT: dict[str, str] = {
     "symmetric": "max |W - Wᵀ|",
     "orthogonal": "max |W Wᵀ - I|",
-    "weight_norm": "max | ‖W[i]‖ - original0[i] |",
+    "weight_norm": "max | ‖W[i]‖ - |original0[i]| |",  # a step may make the length g negative
     "none": "",
 }
 
@@ -151,7 +151,7 @@ def violation(kind: str, layer: nn.Module, weight: torch.Tensor) -> float | None
         return (w @ w.T - torch.eye(w.shape[0])).abs().max().item()
     if kind == "weight_norm":
         g = layer.parametrizations.weight.original0.detach().reshape(-1)
-        return (w.norm(dim=1) - g).abs().max().item()
+        return (w.norm(dim=1) - g.abs()).abs().max().item()
     return None
 
 

@@ -19,7 +19,6 @@ def load_renamed(model, state):
     return model
 
 
-# What such a checkpoint looks like, next to what the model expects:
-old = {"module.body.weight": None, "module.body.bias": None, "module.classifier.weight": None, "module.classifier.bias": None}
-print("checkpoint:", list(old))
+# The keys of such a checkpoint, next to the keys the model expects:
+print("checkpoint:", ["module.body.weight", "module.body.bias", "module.classifier.weight", "module.classifier.bias"])
 print("model:     ", list(Classifier().state_dict()))
