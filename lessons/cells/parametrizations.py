@@ -8,19 +8,28 @@ class Symmetric(nn.Module):
         return X.triu() + X.triu(1).transpose(-1, -2)  # the upper triangle, mirrored
 
 
+class Mixer(nn.Module):
+    def __init__(self, n):
+        super().__init__()
+        self.linear = nn.Linear(n, n)
+        parametrize.register_parametrization(self.linear, "weight", Symmetric())
+
+    def forward(self, x):
+        return self.linear(x)
+
+
 torch.manual_seed(0)
-layer = nn.Linear(3, 3)
-parametrize.register_parametrization(layer, "weight", Symmetric())
-print("named_parameters():", [name for name, _ in layer.named_parameters()])
-print("state_dict() keys: ", list(layer.state_dict()))
-print("type(layer.weight):", type(layer.weight).__name__)
+model = Mixer(3)
+print("named_parameters():", [name for name, _ in model.named_parameters()])
+print("state_dict() keys: ", list(model.state_dict()))
+print("type(model.linear.weight):", type(model.linear.weight).__name__)
 
-optimizer = torch.optim.SGD(layer.parameters(), lr=0.5)
-layer(torch.randn(4, 3)).pow(2).sum().backward()
+optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
+model(torch.randn(4, 3)).pow(2).sum().backward()
 optimizer.step()
-w = layer.weight.detach()
+w = model.linear.weight.detach()
 print("still symmetric after a step:", torch.equal(w, w.T))
+print(w)
 
-parametrize.remove_parametrizations(layer, "weight", leave_parametrized=True)
-print("after removal:", [name for name, _ in layer.named_parameters()])
-print(layer.weight)
+parametrize.remove_parametrizations(model.linear, "weight", leave_parametrized=True)
+print("after removal:", [name for name, _ in model.named_parameters()])
