@@ -189,6 +189,35 @@ ATTEMPTS = {
         ["no_centre_class"],
         set(),
     ),
+    "symmetric starter": (
+        ("symmetric_weight", SPECS["symmetric_weight"].starter),
+        "failed",
+        ["fixed_once"],
+        {"parametrized", "optimizer_holds_original", "symmetric_after_steps"},
+    ),
+    "symmetric but frozen": (
+        variant(
+            "symmetric_weight",
+            "starter",
+            "    return layer\n",
+            "    layer.requires_grad_(False)\n    return layer\n",
+        ),
+        "failed",
+        ["frozen"],
+        {"parametrized", "optimizer_holds_original", "still_trains"},
+    ),
+    "symmetric parametrization that is not": (
+        variant("symmetric_weight", "solution", "return X.triu() + X.triu(1).transpose(-1, -2)", "return X.triu()"),
+        "failed",
+        ["not_symmetric"],
+        {"symmetric_now", "symmetric_after_steps"},
+    ),
+    "symmetric renamed": (
+        ("symmetric_weight", SPECS["symmetric_weight"].solution.replace("make_symmetric", "symmetrize")),
+        "failed",
+        ["no_function"],
+        set(),
+    ),
     **{
         f"checkpoint {name}": attempt
         for name, attempt in {
@@ -279,6 +308,7 @@ def test_every_exercise_is_known_here():
         "zero_parameters",
         "freeze_lstm_input",
         "running_mean_buffer",
+        "symmetric_weight",
         "load_renamed_checkpoint",
     }
 
