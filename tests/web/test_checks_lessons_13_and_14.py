@@ -10,7 +10,7 @@ import torch
 from torch import nn
 from torch.nn.utils import parametrize
 
-from tests.conftest import soup
+from tests.helpers import soup
 
 
 class Symmetric(nn.Module):

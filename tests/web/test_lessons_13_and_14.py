@@ -6,7 +6,7 @@ from torch import nn
 from torch.nn.utils import parametrizations
 
 from app.i18n import LOCALES
-from tests.conftest import soup
+from tests.helpers import soup
 
 LESSONS = {"parametrizations": "parametrizations", "saving-and-loading": "checkpoint"}
 
