@@ -28,4 +28,5 @@ try:
     torch.load(buffer)
 except Exception as exc:
     print(type(exc).__name__ + ":", str(exc).split(". ")[0])
-torch.load(io.BytesIO(buffer.getvalue()), weights_only=False)["args"]  # only for files you trust
+buffer.seek(0)
+torch.load(buffer, weights_only=False)["args"]  # only for files you trust

@@ -13,8 +13,11 @@ class Classifier(nn.Module):
 
 
 def load_renamed(model, state):
-    """Load `state` into `model`. It was saved from an older version whose head was called `classifier`,
-    wrapped in nn.DataParallel, so every key starts with "module."."""
+    """Load `state` into `model` and return the model.
+
+    `state` was saved from an older version whose head was called `classifier`, while the model
+    was wrapped in nn.DataParallel, so every key starts with "module.".
+    """
     renamed = {}
     for key, value in state.items():
         key = key.removeprefix("module.")
@@ -26,5 +29,6 @@ def load_renamed(model, state):
 
 
 # The keys of such a checkpoint, next to the keys the model expects:
-print("checkpoint:", ["module.body.weight", "module.body.bias", "module.classifier.weight", "module.classifier.bias"])
+old_keys = ["module.body.weight", "module.body.bias", "module.classifier.weight", "module.classifier.bias"]
+print("checkpoint:", old_keys)
 print("model:     ", list(Classifier().state_dict()))

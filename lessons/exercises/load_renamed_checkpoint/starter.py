@@ -13,12 +13,16 @@ class Classifier(nn.Module):
 
 
 def load_renamed(model, state):
-    """Load `state` into `model`. It was saved from an older version whose head was called `classifier`,
-    wrapped in nn.DataParallel, so every key starts with "module."."""
+    """Load `state` into `model` and return the model.
+
+    `state` was saved from an older version whose head was called `classifier`, while the model
+    was wrapped in nn.DataParallel, so every key starts with "module.".
+    """
     model.load_state_dict(state)
     return model
 
 
 # The keys of such a checkpoint, next to the keys the model expects:
-print("checkpoint:", ["module.body.weight", "module.body.bias", "module.classifier.weight", "module.classifier.bias"])
+old_keys = ["module.body.weight", "module.body.bias", "module.classifier.weight", "module.classifier.bias"]
+print("checkpoint:", old_keys)
 print("model:     ", list(Classifier().state_dict()))
