@@ -128,11 +128,17 @@ def is_htmx(request: Request) -> bool:
     return request.headers.get("hx-request") == "true" and request.headers.get("hx-history-restore-request") != "true"
 
 
+def site_path(path: str) -> str:
+    """Write a request's path as a link that stays on this site: `//evil.example/x` would be read
+    by a browser as another host, so leading slashes collapse to one (and the Host header is never used)."""
+    return "/" + quote(path.lstrip("/"), safe="/:@!$&'()*+,;=-._~")
+
+
 def url_with(request: Request, **changes: str | None) -> str:
     """Return the current path and query with some parameters replaced (None removes one)."""
     query = [(k, v) for k, v in request.query_params.multi_items() if k not in changes]
     query += [(k, v) for k, v in changes.items() if v is not None]
-    return request.url.path + ("?" + urlencode(query) if query else "")
+    return site_path(request.scope["path"]) + ("?" + urlencode(query) if query else "")
 
 
 def base_context(request: Request) -> dict[str, Any]:
