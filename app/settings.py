@@ -103,7 +103,11 @@ class Settings(BaseSettings):
         2, ge=1, le=32, description="Locked-down workers kept ready ahead of time (each is a fork of the warm sandbox)."
     )
     run_max_concurrent: int = Field(
-        4, ge=1, le=64, description="Code runs executing at once per app process; further runs queue briefly."
+        0,
+        ge=0,
+        le=256,
+        description="Code runs executing at once on the whole server, shared out over the workers; "
+        "0 means one per CPU core. Further runs queue briefly.",
     )
     run_rate_limit: int = Field(
         30, ge=0, le=10_000, description="Runs per minute one client (IP address) may start; 0 means no limit."

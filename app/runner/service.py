@@ -5,6 +5,7 @@ the sandbox answered is validated again here: it is untrusted data, even when it
 """
 
 import hashlib
+import os
 import logging
 import math
 from typing import Literal
@@ -82,6 +83,16 @@ class SandboxStatus(BaseModel):
     limits: dict[str, float]
 
 
+def runs_per_process(settings: Settings) -> int:
+    """Share the server-wide bound on concurrent runs (by default the CPU cores) over the web workers.
+
+    Each web worker has its own sandbox, so each gets an equal part (at least one run): with 2 cores
+    and 2 workers, one run each, and the whole server never runs more code at once than it has cores.
+    """
+    total = settings.run_max_concurrent or len(os.sched_getaffinity(0))
+    return max(1, total // settings.workers)
+
+
 def runner_config(settings: Settings) -> RunnerConfig:
     """Translate the operator's settings into the sandbox's limits."""
     return RunnerConfig(
@@ -90,7 +101,7 @@ def runner_config(settings: Settings) -> RunnerConfig:
         output_limit=settings.run_output_limit,
         code_limit=settings.run_code_limit,
         pool_size=settings.run_pool_size,
-        max_concurrent=settings.run_max_concurrent,
+        max_concurrent=runs_per_process(settings),
         uid=settings.run_uid,
         gid=settings.run_gid,
         allow_weak=settings.run_allow_weak_sandbox,
