@@ -5,9 +5,9 @@ the sandbox answered is validated again here: it is untrusted data, even when it
 """
 
 import hashlib
-import os
 import logging
 import math
+import os
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
