@@ -295,7 +295,8 @@ def hardening_sections(results: dict) -> str:
 Lab requests (the four scenarios in turn) from {s["lab_clients"]} clients, each waiting {s["think_ms"]:.0f} ms
 between requests, {s["workers"]} workers; "busy" adds {s["busy_runs"]} code runs of `while True: pass` kept going
 (each stopped at the 5 s limit and sent again; {s["busy_runs_finished"]} ran, all {s["busy_runs"]} at once).
-{s["rounds"]} rounds of {s["seconds_per_phase"]:.0f} s per phase, alternating, in one run.
+{s["rounds"]} rounds of {s["seconds_per_phase"]:.0f} s per phase, alternating, in one run; the machine's load
+average (other work included) was {s.get("load_average", "?")}.
 
 {_table(["phase", "lab requests", "p50 ms", "p99 ms", "max ms", "errors"], rows)}
 
@@ -309,7 +310,7 @@ Target: p99 with the busy loops at most 2x p99 without: {s["p99_ratio"]}x, {_ver
 
 {k["learners"]} simulated learners going through the lessons' labs again and again for {k["minutes"]} min
 ({k["requests"]} requests, {k["failures"]} failures), {k["workers"]} workers; PSS of the whole process tree
-(web server and sandbox) every {k["interval_s"]:.0f} s, in MB.{_soak_note(k)}
+(web server and sandbox) every {k["interval_s"]:.0f} s, in MB; load average {k.get("load_average", "?")}.{_soak_note(k)}
 
 {_table(["t (s)", "server PSS", "sandbox PSS", "total PSS"], rows)}
 

@@ -13,6 +13,7 @@ minutes of a 15-minute soak under 5 MB per worker. The figures go into docs/benc
 import argparse
 import asyncio
 import json
+import os
 import threading
 import time
 
@@ -59,6 +60,7 @@ def soak(minutes: float, learners: int, workers: int) -> dict:
     late = [s for s in samples if s["t_s"] >= samples[-1]["t_s"] - late_window]
     growth = (late[-1]["total_pss"] - late[0]["total_pss"]) / workers
     return {
+        "load_average": round(os.getloadavg()[0], 1),  # other work on the machine, for reading the figures
         "minutes": minutes,
         "learners": learners,
         "workers": workers,

@@ -13,6 +13,7 @@ The figures go into docs/benchmarks.json under "starvation", and docs/benchmarks
 import argparse
 import http.client
 import json
+import os
 import threading
 import time
 from pathlib import Path
@@ -109,6 +110,7 @@ def measure(seconds: float, rounds: int, workers: int) -> dict:
             errors["busy"] += failed
             runs += loops.runs
     figures = {
+        "load_average": round(os.getloadavg()[0], 1),  # other work on the machine, for reading the figures
         "workers": workers,
         "lab_clients": LAB_CLIENTS,
         "think_ms": THINK_S * 1000,
