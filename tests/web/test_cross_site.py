@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from app.web.middleware import SECURITY_HEADERS, UNSAFE_METHODS, LocaleAndSecurityMiddleware
-from tests.conftest import soup
+from tests.helpers import soup
 
 FOREIGN = [
     {"origin": "http://evil.example"},
