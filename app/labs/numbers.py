@@ -66,7 +66,8 @@ def non_decimal_numbers(params: type[BaseModel], raw: dict[str, Any]) -> dict[st
         items = list(enumerate(value)) if isinstance(value, (list, tuple)) else [(None, value)]
         for index, item in items:
             pattern = INTEGER if kind is int else DECIMAL
-            if isinstance(item, str) and not pattern.fullmatch(item.strip()):
+            # Empty text is the form's "no value" (e.g. an optional learning rate): the lab's own rule decides.
+            if isinstance(item, str) and item.strip() and not pattern.fullmatch(item.strip()):
                 field_name = name if index is None else f"{name}.{index}"
                 errors[field_name] = integer_message() if kind is int else decimal_message()
                 break

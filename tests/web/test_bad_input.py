@@ -175,3 +175,8 @@ def test_keep_alive_outlasts_a_browsers_idle_gap():
     assert settings.keep_alive_timeout >= 60
     assert server_config(settings).timeout_keep_alive == settings.keep_alive_timeout
     assert server_config(Settings(keep_alive_timeout=90)).timeout_keep_alive == 90
+
+
+def test_an_empty_optional_number_is_still_no_value(client):
+    # A form sends bias_lr= when the learner leaves it empty: that means "one parameter group".
+    assert client.get("/labs/training?bias_lr=&steps=5").status_code == 200
