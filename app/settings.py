@@ -106,7 +106,7 @@ class Settings(BaseSettings):
         0,
         ge=0,
         le=256,
-        description="Code runs executing at once on the whole server, shared out over the workers; "
+        description="Code runs executing at once on the whole server (the workers share one sandbox); "
         "0 means one per CPU core. Further runs queue briefly.",
     )
     run_rate_limit: int = Field(

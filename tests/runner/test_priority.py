@@ -34,3 +34,8 @@ def test_concurrent_runs_are_bounded_for_the_whole_server(monkeypatch, cores, wo
     settings = Settings(workers=workers, run_max_concurrent=setting)
     assert runs_per_process(settings) == each
     assert runner_config(settings).max_concurrent == each
+
+
+def test_the_shared_sandbox_gets_the_whole_servers_bound(monkeypatch):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: set(range(4)))
+    assert runner_config(Settings(workers=4), sandboxes=1).max_concurrent == 4
