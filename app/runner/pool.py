@@ -6,7 +6,6 @@ workers, reads answers, enforces the wall clock and keeps idle + requested worke
 and a pidfd, and the forker reports each worker's wait status when it reaps it.
 """
 
-import array
 import json
 import os
 import selectors
@@ -19,6 +18,7 @@ import time
 from collections import deque
 
 from app.runner import forker
+from app.runner.pipes import exit_result, receive, write_line
 from app.runner.warmup import PROBE_CODE
 
 PROBE_ID = "probe"
@@ -355,39 +355,3 @@ class Pool:
                 elif key.fileobj in self.running:
                     self.on_output(key.data)
             self.enforce_deadlines()
-
-
-def exit_result(status: int) -> dict:
-    """Describe a worker that ended without a valid answer, from its wait status."""
-    if os.WIFSIGNALED(status):
-        number = os.WTERMSIG(status)
-        if number == signal.SIGXCPU:
-            return {"status": "timeout", "reason": "cpu"}
-        try:
-            name = signal.Signals(number).name
-        except ValueError:
-            name = str(number)
-        return {"status": "crashed", "reason": "signal", "detail": name}
-    return {"status": "crashed", "reason": "exit", "detail": str(os.WEXITSTATUS(status))}
-
-
-def receive(sock: socket.socket, maxfds: int = 3) -> tuple[bytes, list[int], int]:
-    """Read one waiting message and the descriptors it carries, without blocking.
-
-    (socket.recv_fds ignores its flags before Python 3.13, so it would block.)
-    """
-    fds = array.array("i")
-    data, ancillary, flags, _ = sock.recvmsg(
-        4096, socket.CMSG_SPACE(maxfds * fds.itemsize), socket.MSG_DONTWAIT | socket.MSG_CMSG_CLOEXEC
-    )
-    for level, kind, payload in ancillary:
-        if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
-            fds.frombytes(payload[: len(payload) - len(payload) % fds.itemsize])
-    return data, list(fds), flags
-
-
-def write_line(message: dict) -> None:
-    """Send one JSON line to the app (blocking: the app's reader thread always drains it)."""
-    view = memoryview(json.dumps(message, ensure_ascii=False).encode("utf-8") + b"\n")
-    while view:
-        view = view[os.write(1, view) :]
