@@ -11,9 +11,11 @@ from app.labs import (
     gallery,
     gradients,
     initialisation,
+    lazy_modules,
     rebinding,
     registration,
     tensor_or_parameter,
+    tied_parameters,
     training,
 )
 from app.labs.base import Lab
@@ -29,5 +31,7 @@ LABS: tuple[Lab, ...] = (
     detach_clone_view.LAB,  # lesson 8
     devices.LAB,  # lesson 9
     training.LAB,  # lesson 10
+    tied_parameters.LAB,  # lesson 11
+    lazy_modules.LAB,  # lesson 12
 )
 LAB_BY_ID: dict[str, Lab] = {lab.id: lab for lab in LABS}
