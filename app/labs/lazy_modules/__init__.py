@@ -138,7 +138,8 @@ LAB = Lab(
     id="lazy_modules",
     title=N_("Lazy modules"),
     summary=N_(
-        "Build an nn.LazyLinear, inspect its uninitialized weight, build an optimizer, run a first forward and inspect it again."
+        "Build an nn.LazyLinear, inspect its uninitialized weight, build an optimizer, "
+        "run a first forward and inspect it again."
     ),
     params=Params,
     result=Result,

@@ -52,7 +52,9 @@ class Params(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    tie: Literal["tied", "untied"] = Field("tied", description="Keep the weight tied, or give the decoder its own copy.")
+    tie: Literal["tied", "untied"] = Field(
+        "tied", description="Keep the weight tied, or give the decoder its own copy."
+    )
     vocab: int = Field(5, ge=2, le=8, description="Vocabulary size: the rows of the shared weight.")
     dim: int = Field(3, ge=1, le=4, description="Embedding size: the columns of the shared weight.")
     tokens: str = Field(
@@ -177,7 +179,9 @@ def run(params: Params) -> Result:
         parameter_names=[name for name, _p in model.named_parameters()],
         all_names=[name for name, _p in model.named_parameters(remove_duplicate=False)],
         state_dict=[
-            StateRow(key=key, shape=list(t.shape), numel=t.numel(), same_storage_as_first=t.data_ptr() == first.data_ptr())
+            StateRow(
+                key=key, shape=list(t.shape), numel=t.numel(), same_storage_as_first=t.data_ptr() == first.data_ptr()
+            )
             for key, t in state.items()
         ],
         parameters_numel=sum(p.numel() for p in model.parameters()),
@@ -201,7 +205,8 @@ LAB = Lab(
     id="tied_parameters",
     title=N_("Shared and tied parameters"),
     summary=N_(
-        "Tie a decoder's weight to an embedding's, or untie it, and see the names, the counts, the optimizer's list and the gradient of both uses."
+        "Tie a decoder's weight to an embedding's, or untie it, and see the names, the counts, "
+        "the optimizer's list and the gradient of both uses."
     ),
     params=Params,
     result=Result,
