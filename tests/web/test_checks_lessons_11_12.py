@@ -6,7 +6,7 @@ import pytest
 import torch
 from torch import nn
 
-from tests.conftest import soup
+from tests.helpers import soup
 from tests.web.test_checks_lessons_7_to_10 import option_keys
 
 

@@ -4,7 +4,7 @@ import pytest
 import torch
 from torch import nn
 
-from tests.conftest import soup
+from tests.helpers import soup
 
 TIED_LESSON = "/lessons/tied-parameters"
 LAZY_LESSON = "/lessons/lazy-modules"
