@@ -109,7 +109,6 @@ class Result(BaseModel):
     state_dict_numel: int = Field(description="sum(t.numel() for t in model.state_dict().values())")
     optimizer_names: list[str] = Field(description="the names of what optimizer.param_groups[0]['params'] holds")
     loss: float
-    grad_names: list[str] = Field(description="the parameters of this model whose .grad is shown")
     grads: list[GradRow]
     grad_is_sum: bool = Field(description="torch.allclose(tied .grad, grad via embedding + grad via decoder)")
     max_abs_difference: float
@@ -153,23 +152,20 @@ def _rows(tensor: torch.Tensor) -> list[list[float]]:
 def run(params: Params) -> Result:
     """Run the tied and the untied model on the same values; report the chosen one and compare gradients."""
     tokens = torch.tensor(params.token_ids)
-    tied_model, untied_model = _build(params, tied=True), _build(params, tied=False)
-    _backward(tied_model, tokens)
-    _backward(untied_model, tokens)
-    via_embedding = untied_model.embedding.weight.grad
-    via_decoder = untied_model.decoder.weight.grad
-    tied_grad = tied_model.embedding.weight.grad
-    total = via_embedding + via_decoder
-
-    model = _build(params, tied=params.tie == "tied")  # the model the code shows, from a fresh start
+    models = {"tied": _build(params, tied=True), "untied": _build(params, tied=False)}
+    model = models[params.tie]  # the one the code shows; the other only lends its gradients for comparison
     optimizer = torch.optim.SGD(model.parameters(), lr=STEP_LR)
     names_of: dict[int, list[str]] = {}
     for name, p in model.named_parameters(remove_duplicate=False):
         names_of.setdefault(id(p), []).append(name)
     state = model.state_dict()
     first = next(iter(state.values()))
-    loss = _backward(model, tokens)
-    optimizer.step()
+    losses = {tie: _backward(each, tokens) for tie, each in models.items()}
+    via_embedding = models["untied"].embedding.weight.grad
+    via_decoder = models["untied"].decoder.weight.grad
+    tied_grad = models["tied"].embedding.weight.grad
+    total = via_embedding + via_decoder
+    optimizer.step()  # changes the chosen model's values, not the gradients read above
     used = set(params.token_ids[:-1])
     return Result(
         source=SOURCE,
@@ -187,8 +183,7 @@ def run(params: Params) -> Result:
         parameters_numel=sum(p.numel() for p in model.parameters()),
         state_dict_numel=sum(t.numel() for t in state.values()),
         optimizer_names=[" = ".join(names_of[id(p)]) for p in optimizer.param_groups[0]["params"]],
-        loss=loss,
-        grad_names=[name for name, _p in model.named_parameters()],
+        loss=losses[params.tie],
         grads=[
             GradRow(token=row, in_input=row in used, via_embedding=e, via_decoder=d, sum=s, tied_grad=t)
             for row, (e, d, s, t) in enumerate(
