@@ -130,6 +130,12 @@ def test_lesson_11_facts_match_plain_torch():
     assert compute("tied_state_dict_numel") == str(sum(t.numel() for t in model.state_dict().values())) == "80"
     assert compute("untied_parameters_numel") == str(sum(p.numel() for p in plain_fact_model(False).parameters()))
     assert compute("tied_optimizer_holds") == str(len(torch.optim.SGD(model.parameters()).param_groups[0]["params"]))
+    untied = plain_fact_model(False)
+    with torch.no_grad():
+        untied.decoder.weight.mul_(-1.0)
+    loaded = plain_fact_model()
+    loaded.load_state_dict(untied.state_dict())
+    assert compute("tied_load_keeps_later_key") == str(torch.equal(loaded.decoder.weight, untied.decoder.weight))
     tied, untied = plain_fact_model(), plain_fact_model(False)
     plain_backward(tied, [1, 3, 3, 0])
     plain_backward(untied, [1, 3, 3, 0])

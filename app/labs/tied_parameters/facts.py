@@ -49,6 +49,16 @@ def is_same_object() -> bool:
     return model.decoder.weight is model.embedding.weight
 
 
+def load_keeps_later_key() -> bool:
+    """Load an untied state_dict (the two keys differ) into a tied model: do the later key's values remain?"""
+    untied = _model(tied=False)
+    with torch.no_grad():
+        untied.decoder.weight.add_(1.0)
+    tied = _model()
+    tied.load_state_dict(untied.state_dict())
+    return torch.equal(tied.embedding.weight, untied.decoder.weight)
+
+
 def optimizer_holds() -> int:
     return len(torch.optim.SGD(_model().parameters(), lr=0.1).param_groups[0]["params"])
 
@@ -62,6 +72,7 @@ FACTS: dict[str, Callable[[], object]] = {
     "tied_state_dict_numel": lambda: sum(t.numel() for t in _model().state_dict().values()),
     "untied_parameters_numel": lambda: sum(p.numel() for p in _model(tied=False).parameters()),
     "tied_optimizer_holds": optimizer_holds,
+    "tied_load_keeps_later_key": load_keeps_later_key,
     "tied_grad_is_sum": grad_is_sum_of_uses,
     "tied_duplicate_warning": duplicate_parameter_warning,
 }
