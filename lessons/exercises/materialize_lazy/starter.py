@@ -1,9 +1,9 @@
-import torch  # noqa: F401 (your forward will need it)
+import torch
 from torch import nn
 
 
 def make_model():
-    """A small classifier whose layers read their input sizes from the first batch."""
+    """Build a small classifier whose layers read their input sizes from the first batch."""
     return nn.Sequential(nn.LazyLinear(16), nn.ReLU(), nn.LazyLinear(4))
 
 
@@ -12,6 +12,7 @@ def materialize(model, in_features):
     pass  # nothing happens yet: the layers are still lazy
 
 
+torch.manual_seed(0)
 model = make_model()
 materialize(model, in_features=10)
 print(model)  # after materialize: Linear layers with their real in_features
