@@ -20,6 +20,8 @@ PAGES = {
     "freeze_lstm_input": "/lessons/putting-it-together",
     "tie_weights": "/lessons/tied-parameters",
     "materialize_lazy": "/lessons/lazy-modules",
+    "symmetric_weight": "/lessons/parametrizations",
+    "load_renamed_checkpoint": "/lessons/saving-and-loading",
 }
 
 
