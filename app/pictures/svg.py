@@ -103,8 +103,8 @@ def heatmap(tensor: torch.Tensor, title: str, labels: list[list[str]] | None = N
     width, height = cols * cell, max(rows * cell, 60.0)
     limit = grid.abs().max().item() if grid.numel() else 0.0
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="heatmap" role="img" viewBox="0 0 {width + 70:.0f} {height:.0f}" '
-        f'width="{width + 70:.0f}" height="{height:.0f}"><title>{escape(title)}</title>'
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="heatmap" role="img" viewBox="0 0 {width + 88:.0f} {height:.0f}" '
+        f'width="{width + 88:.0f}" height="{height:.0f}"><title>{escape(title)}</title>'
         f'<svg x="0" y="0" width="{width:.1f}" height="{rows * cell:.1f}" viewBox="0 0 {cols} {rows}" preserveAspectRatio="none">'
     ]
     if rows * cols <= 144:  # small enough to give every cell its own tooltip
@@ -130,8 +130,8 @@ def heatmap(tensor: torch.Tensor, title: str, labels: list[list[str]] | None = N
     bar_x = width + 8
     parts.append(_colour_bar(bar_x, height))
     parts.append(
-        f'<g font-size="10" fill="currentColor" font-family="monospace">'
-        f'<text x="{bar_x + 14:.1f}" y="9">{escape(_fmt(limit))}</text>'
+        f'<g font-size="12" fill="currentColor" font-family="monospace">'
+        f'<text x="{bar_x + 14:.1f}" y="10">{escape(_fmt(limit))}</text>'
         f'<text x="{bar_x + 14:.1f}" y="{height / 2 + 3:.1f}">0</text>'
         f'<text x="{bar_x + 14:.1f}" y="{height - 2:.1f}">{escape(_fmt(-limit))}</text></g></svg>'
     )
@@ -217,7 +217,7 @@ def line_chart(values: Sequence[float], title: str, width: int = 360, height: in
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="currentColor"><title>{escape(_fmt(v))}</title></circle>'
             )
         parts.append(
-            f'<g font-size="10" fill="currentColor" font-family="monospace">'
+            f'<g font-size="13" fill="currentColor" font-family="monospace">'
             f'<text x="2" y="{pad - 8}">{escape(_fmt(high))}</text>'
             f'<text x="2" y="{height - 6}">{escape(_fmt(low))}</text></g>'
         )
@@ -245,8 +245,8 @@ def draw_histogram(bins: Sequence[tuple[float, float, int]], title: str, width: 
     tallest = max(counts, default=0) or 1
     bar = width / max(1, len(bins))
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="histogram" role="img" viewBox="0 0 {width} {height + 16}" '
-        f'width="{width}" height="{height + 16}"><title>{escape(title)}</title>'
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="histogram" role="img" viewBox="0 0 {width} {height + 18}" '
+        f'width="{width}" height="{height + 18}"><title>{escape(title)}</title>'
     ]
     for i, (left, right, count) in enumerate(bins):
         h = count / tallest * height
@@ -256,8 +256,8 @@ def draw_histogram(bins: Sequence[tuple[float, float, int]], title: str, width: 
         )
     low, high = (bins[0][0], bins[-1][1]) if bins else (0.0, 0.0)
     parts.append(
-        f'<g font-size="10" fill="currentColor" font-family="monospace"><text x="0" y="{height + 13}">{escape(_fmt(low))}</text>'
-        f'<text x="{width}" y="{height + 13}" text-anchor="end">{escape(_fmt(high))}</text></g></svg>'
+        f'<g font-size="13" fill="currentColor" font-family="monospace"><text x="0" y="{height + 15}">{escape(_fmt(low))}</text>'
+        f'<text x="{width}" y="{height + 15}" text-anchor="end">{escape(_fmt(high))}</text></g></svg>'
     )
     return Markup("".join(parts))
 
