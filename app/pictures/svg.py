@@ -80,6 +80,8 @@ class HeatMap:
     svg: Markup
     block_averages: bool  # True when cells show averages of blocks of a large tensor
     values: torch.Tensor = field(repr=False)  # what was drawn, for low and high
+    limit: float = 0.0  # the colour bar's ends are +-limit: max |value| of the squares drawn
+    block: tuple[float, float] = (1.0, 1.0)  # values per square, rows x columns (1 x 1 unless averaged)
 
     @property
     def low(self) -> float:
@@ -92,20 +94,31 @@ class HeatMap:
         return self.values.max().item() if self.values.numel() else 0.0
 
 
-def heatmap(tensor: torch.Tensor, title: str, labels: list[list[str]] | None = None) -> HeatMap:
+BAND_GUTTER = 76  # room left of the map for a band's label, e.g. "f: forget" at 12 px
+BAND_MIN_HEIGHT = 18.0  # a labelled band is never drawn thinner than its label
+
+
+def heatmap(
+    tensor: torch.Tensor, title: str, labels: list[list[str]] | None = None, bands: Sequence[str] = ()
+) -> HeatMap:
     """Draw a tensor's values as coloured cells beside a labelled colour bar.
 
     `labels` may pass in grid_rows(tensor), the cells' values as text, when the caller has them.
+    `bands` names equal blocks of rows from the top (an LSTM's four gates, say): each gets a label
+    on the left and a line above it, so the picture shows where one block ends and the next begins.
     """
     grid, pooled = as_grid(tensor)
     rows, cols = grid.shape
+    original_rows, original_cols = grid_shape(tensor)
     cell = max(2.0, min(28.0, WIDTH / cols))
-    width, height = cols * cell, max(rows * cell, 60.0)
+    row_height = max(cell, BAND_MIN_HEIGHT * len(bands) / rows) if bands and rows else cell
+    gutter = BAND_GUTTER if bands else 0
+    width, height = cols * cell, max(rows * row_height, 60.0)
     limit = grid.abs().max().item() if grid.numel() else 0.0
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="heatmap" role="img" viewBox="0 0 {width + 88:.0f} {height:.0f}" '
-        f'width="{width + 88:.0f}" height="{height:.0f}"><title>{escape(title)}</title>'
-        f'<svg x="0" y="0" width="{width:.1f}" height="{rows * cell:.1f}" viewBox="0 0 {cols} {rows}" preserveAspectRatio="none">'
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="heatmap" role="img" viewBox="0 0 {gutter + width + 88:.0f} {height:.0f}" '
+        f'width="{gutter + width + 88:.0f}" height="{height:.0f}"><title>{escape(title)}</title>'
+        f'<svg x="{gutter}" y="0" width="{width:.1f}" height="{rows * row_height:.1f}" viewBox="0 0 {cols} {rows}" preserveAspectRatio="none">'
     ]
     if rows * cols <= 144:  # small enough to give every cell its own tooltip
         colours, values = _colours(), grid.flatten().tolist()
@@ -126,8 +139,19 @@ def heatmap(tensor: torch.Tensor, title: str, labels: list[list[str]] | None = N
         f'<rect x="0" y="0" width="{cols}" height="{rows}" fill="none" stroke="currentColor" '
         f'stroke-opacity="0.35" vector-effect="non-scaling-stroke"/></svg>'
     )
-    # Colour bar: its ends are +-max|value|, so zero is always the neutral middle.
-    bar_x = width + 8
+    band_height = rows * row_height / len(bands) if bands else 0.0
+    for index, band in enumerate(bands):
+        if index:
+            y = index * band_height
+            parts.append(
+                f'<line x1="0" y1="{y:.1f}" x2="{gutter + width:.1f}" y2="{y:.1f}" stroke="currentColor" stroke-width="2"/>'
+            )
+        parts.append(
+            f'<text x="{gutter - 6}" y="{(index + 0.5) * band_height + 4:.1f}" text-anchor="end" font-size="12" '
+            f'font-family="monospace" fill="currentColor">{escape(band)}</text>'
+        )
+    # Colour bar: its ends are +-max|value| of the squares drawn, so zero is the neutral middle.
+    bar_x = gutter + width + 8
     parts.append(_colour_bar(bar_x, height))
     parts.append(
         f'<g font-size="12" fill="currentColor" font-family="monospace">'
@@ -137,7 +161,8 @@ def heatmap(tensor: torch.Tensor, title: str, labels: list[list[str]] | None = N
     )
     # min and max are exact in any float dtype: only other dtypes need the float64 copy.
     values = tensor.detach() if tensor.is_floating_point() else tensor.detach().double()
-    return HeatMap(Markup("".join(parts)), pooled, values)
+    block = (original_rows / rows, original_cols / cols) if rows and cols else (1.0, 1.0)
+    return HeatMap(Markup("".join(parts)), pooled, values, limit, block)
 
 
 def _palette_indices(grid: torch.Tensor, limit: float) -> torch.Tensor:
