@@ -15,6 +15,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 
 from app.i18n import LOCALE_NAMES, LOCALES, current_locale, gettext, ngettext
+from app.labs.gradients.actions import action_label
 from app.settings import REPO_ROOT
 
 THEMES = ("system", "light", "dark")
@@ -117,6 +118,7 @@ def build_environment() -> Environment:
     environment.filters["py"] = python_bool
     environment.filters["shape"] = shape_text
     environment.globals["history_links"] = history_links
+    environment.filters["action_label"] = action_label
     return environment
 
 
