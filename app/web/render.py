@@ -103,6 +103,14 @@ def history_links(base: str, key: str, items: Sequence[str]) -> HistoryLinks:
     return HistoryLinks(upto, [upto[i] + after[i + 1] for i in range(len(quoted))])
 
 
+FULL_WIDTH_END = tuple("，。：；！？")
+
+
+def label_text(text: str) -> Markup:
+    """End a label with the space that follows it: none after Chinese full-width punctuation."""
+    return Markup(text) if str(text).endswith(FULL_WIDTH_END) else Markup(text) + " "
+
+
 def build_environment() -> Environment:
     environment = Environment(
         loader=FileSystemLoader(REPO_ROOT / "templates"),
@@ -119,6 +127,7 @@ def build_environment() -> Environment:
     environment.filters["shape"] = shape_text
     environment.globals["history_links"] = history_links
     environment.filters["action_label"] = action_label
+    environment.filters["label"] = label_text
     return environment
 
 
