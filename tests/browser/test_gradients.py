@@ -52,7 +52,7 @@ def test_step_through_forward_backward_twice_zero_grad_and_step(page, server_url
     page.select_option("#opt", "adam")
     page.fill("#lr", "0.05")
     press(page, "step")
-    expect(page.locator(WIDGET + " .result-title")).to_contain_text("step:adam:0.05")
+    expect(page.locator(WIDGET + " .result-title")).to_contain_text("# Adam, lr=0.05")
     expect(page.locator(WIDGET + " .grad-optimizer")).to_contain_text("torch.optim.Adam")
     expect(page.locator(NOTES + ' li[data-kind="skipped_no_grad"]')).to_have_count(3)  # grads were None
     assert page.evaluate("window.__marker") == "same page"
