@@ -130,7 +130,7 @@ def report(model_id: str, hyper: BaseModel, draw: bool = True) -> Report:
         output = module(sample)
         pictures = [
             _picture(module, row, parameter, draw)
-            for row, parameter in zip(parameter_rows(module), module.parameters())
+            for row, parameter in zip(parameter_rows(module), module.parameters(), strict=False)
         ]
     return Report(
         model=model_id,

@@ -107,7 +107,8 @@ def _draw_panel(
             values += f" ({labels['was']} {_values(before.values)})"
         parameter = box.kind == "Parameter"
         parts.append(
-            f'<g class="names-object"><rect x="{OBJECT_X}" y="{y:.0f}" width="{OBJECT_WIDTH}" height="{OBJECT_HEIGHT}" rx="6" '
+            f'<g class="names-object"><rect x="{OBJECT_X}" y="{y:.0f}" width="{OBJECT_WIDTH}" '
+            f'height="{OBJECT_HEIGHT}" rx="6" '
             f'fill="currentColor" fill-opacity="{0.10 if parameter else 0.03}" stroke="currentColor" '
             f'stroke-width="{2 if parameter else 1}"/>'
         )
@@ -127,7 +128,8 @@ def _draw_panel(
         parts.append(
             f'<g class="names-name"><rect x="{NAME_X}" y="{y:.0f}" width="{NAME_WIDTH}" height="{NAME_HEIGHT}" rx="4" '
             f'fill="none" stroke="currentColor"{dash}/>'
-            f'<text x="{NAME_X + 8}" y="{y + 17:.0f}" font-size="12" font-family="monospace" fill="currentColor">{escape(_fit(label, NAME_WIDTH - 14))}</text>'
+            f'<text x="{NAME_X + 8}" y="{y + 17:.0f}" font-size="12" font-family="monospace" '
+            f'fill="currentColor">{escape(_fit(label, NAME_WIDTH - 14))}</text>'
             f'<line x1="{NAME_X + NAME_WIDTH}" y1="{y + NAME_HEIGHT / 2:.0f}" x2="{OBJECT_X - 6}" y2="{end_y:.0f}" '
             f'stroke="currentColor" stroke-width="{2.5 if moved else 1.5}"{dash} marker-end="url(#names-arrow)"/></g>'
         )
@@ -147,7 +149,8 @@ def names_picture(before: Panel, after: Panel, title: str, labels: dict[str, str
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="names-picture" role="img" viewBox="0 0 {WIDTH} {height:.0f}" '
         f'width="{WIDTH}" height="{height:.0f}"><title>{escape(title)}</title>'
-        '<defs><marker id="names-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="10" markerHeight="10" '
+        '<defs><marker id="names-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" '
+        'markerWidth="10" markerHeight="10" '
         'orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" fill="currentColor"/></marker></defs>',
         *_draw_panel(before, None, rows, 0, labels),
         f'<line x1="0" y1="{top_height + PANEL_GAP / 2:.0f}" x2="{WIDTH}" y2="{top_height + PANEL_GAP / 2:.0f}" '

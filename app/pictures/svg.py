@@ -24,7 +24,7 @@ NEUTRAL = (247, 247, 247)
 
 
 def _mix(low: tuple[int, int, int], high: tuple[int, int, int], t: float) -> str:
-    r, g, b = (round(a + (c - a) * t) for a, c in zip(low, high))
+    r, g, b = (round(a + (c - a) * t) for a, c in zip(low, high, strict=False))
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
@@ -116,16 +116,19 @@ def heatmap(
     width, height = cols * cell, max(rows * row_height, 60.0)
     limit = grid.abs().max().item() if grid.numel() else 0.0
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="heatmap" role="img" viewBox="0 0 {gutter + width + 88:.0f} {height:.0f}" '
+        '<svg xmlns="http://www.w3.org/2000/svg" class="heatmap" role="img" viewBox="0 0 '
+        f'{gutter + width + 88:.0f} {height:.0f}" '
         f'width="{gutter + width + 88:.0f}" height="{height:.0f}"><title>{escape(title)}</title>'
-        f'<svg x="{gutter}" y="0" width="{width:.1f}" height="{rows * row_height:.1f}" viewBox="0 0 {cols} {rows}" preserveAspectRatio="none">'
+        f'<svg x="{gutter}" y="0" width="{width:.1f}" height="{rows * row_height:.1f}" viewBox="0 0 {cols} '
+        f'{rows}" preserveAspectRatio="none">'
     ]
     if rows * cols <= 144:  # small enough to give every cell its own tooltip
         colours, values = _colours(), grid.flatten().tolist()
         texts = [text for row in labels for text in row] if labels is not None else [_fmt(value) for value in values]
         parts += [
-            f"{head}{colours[(round(value / limit * LEVELS) if limit > 0 else 0) + LEVELS]}{middle}{text}</title></rect>"
-            for (head, middle), value, text in zip(_cells(rows, cols), values, texts)
+            f"{head}{colours[(round(value / limit * LEVELS) if limit > 0 else 0) + LEVELS]}"
+            f"{middle}{text}</title></rect>"
+            for (head, middle), value, text in zip(_cells(rows, cols), values, texts, strict=False)
         ]
     else:
         # Larger maps are one pixel per cell, scaled up without smoothing: drawing thousands of
@@ -144,7 +147,8 @@ def heatmap(
         if index:
             y = index * band_height
             parts.append(
-                f'<line x1="0" y1="{y:.1f}" x2="{gutter + width:.1f}" y2="{y:.1f}" stroke="currentColor" stroke-width="2"/>'
+                f'<line x1="0" y1="{y:.1f}" x2="{gutter + width:.1f}" y2="{y:.1f}" stroke="currentColor" '
+                'stroke-width="2"/>'
             )
         parts.append(
             f'<text x="{gutter - 6}" y="{(index + 0.5) * band_height + 4:.1f}" text-anchor="end" font-size="12" '
@@ -192,7 +196,8 @@ def _colour_bar(x: float, height: float) -> str:
     """Draw the colour bar's steps, most positive on top (the same for every map of this size)."""
     step = height / (LEVELS * 2 + 1)
     return "".join(
-        f'<rect x="{x:.1f}" y="{i * step:.1f}" width="10" height="{step + 0.5:.1f}" fill="{_colour_of_level(LEVELS - i)}"/>'
+        f'<rect x="{x:.1f}" y="{i * step:.1f}" width="10" height="{step + 0.5:.1f}" '
+        f'fill="{_colour_of_level(LEVELS - i)}"/>'
         for i in range(LEVELS * 2 + 1)
     )
 
@@ -237,7 +242,7 @@ def line_chart(values: Sequence[float], title: str, width: int = 360, height: in
         coords = [(pad + i * step, height - pad - (v - low) / span * (height - 2 * pad)) for i, v in enumerate(points)]
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
         parts.append(f'<polyline points="{path}" fill="none" stroke="currentColor" stroke-width="2"/>')
-        for (x, y), v in zip(coords, points):
+        for (x, y), v in zip(coords, points, strict=False):
             parts.append(
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="currentColor"><title>{escape(_fmt(v))}</title></circle>'
             )
@@ -247,7 +252,8 @@ def line_chart(values: Sequence[float], title: str, width: int = 360, height: in
             f'<text x="2" y="{height - 6}">{escape(_fmt(low))}</text></g>'
         )
     parts.append(
-        f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" stroke="currentColor" stroke-opacity="0.4"/>'
+        f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" stroke="currentColor" '
+        'stroke-opacity="0.4"/>'
     )
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -281,7 +287,8 @@ def draw_histogram(bins: Sequence[tuple[float, float, int]], title: str, width: 
         )
     low, high = (bins[0][0], bins[-1][1]) if bins else (0.0, 0.0)
     parts.append(
-        f'<g font-size="13" fill="currentColor" font-family="monospace"><text x="0" y="{height + 15}">{escape(_fmt(low))}</text>'
+        '<g font-size="13" fill="currentColor" font-family="monospace"><text x="0" '
+        f'y="{height + 15}">{escape(_fmt(low))}</text>'
         f'<text x="{width}" y="{height + 15}" text-anchor="end">{escape(_fmt(high))}</text></g></svg>'
     )
     return Markup("".join(parts))

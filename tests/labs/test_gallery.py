@@ -91,7 +91,7 @@ def test_values_are_seeded_and_summarised():
 def test_summaries_are_torchs_float64_statistics(model, raw):
     report = gallery(model=model, seed=5, **raw)
     module = build(model, MODELS[model].params(seed=5, **raw))
-    for picture, parameter in zip(report.parameters, module.parameters()):
+    for picture, parameter in zip(report.parameters, module.parameters(), strict=False):
         values = parameter.detach().double()
         assert (picture.summary.min, picture.summary.max) == (values.min().item(), values.max().item())
         assert (picture.summary.mean, picture.summary.std) == (values.mean().item(), values.std().item())
@@ -135,7 +135,7 @@ def test_lstm_gate_blocks_follow_torchs_order_with_their_own_statistics():
     report = gallery(model="lstm", hidden_size=8, input_size=3)
     torch.manual_seed(0)
     lstm = nn.LSTM(3, 8)
-    for picture, (name, parameter) in zip(report.parameters, lstm.named_parameters(), strict=True):
+    for picture, (_name, parameter) in zip(report.parameters, lstm.named_parameters(), strict=True):
         assert [g.gate for g in picture.gates] == ["i: input", "f: forget", "g: cell", "o: output"]
         for index, gate in enumerate(picture.gates):
             block = parameter.detach()[index * 8 : (index + 1) * 8].double()

@@ -76,9 +76,9 @@ def plain_torch(make, seed: int, variant: str, context: str, focus: str, v: floa
     after = [model.get_parameter(name).detach() for name in names]
     return {
         "error": error,
-        "changed": [not torch.equal(b, a) for b, a in zip(before, after)],
+        "changed": [not torch.equal(b, a) for b, a in zip(before, after, strict=False)],
         "after": [a.flatten()[:4].tolist() for a in after],
-        "registered_is_original": [model.get_parameter(n) is o for n, o in zip(names, originals)],
+        "registered_is_original": [model.get_parameter(n) is o for n, o in zip(names, originals, strict=False)],
         "optimizer_holds_registered": [
             opt.param_groups[0]["params"][i] is model.get_parameter(n) for i, n in enumerate(names)
         ],

@@ -194,7 +194,7 @@ def test_lstm_page_labels_the_four_gate_blocks_with_their_own_statistics(client)
             cells = [td.get_text() for td in row.select("td")]
             assert cells[0] == f"[{gate * 64}:{(gate + 1) * 64}]"
             expected = [block.min(), block.max(), block.mean(), block.std()]
-            assert cells[1:] == ["%.3g" % value.item() for value in expected], (name, gate)
+            assert cells[1:] == [f"{value.item():.3g}" for value in expected], (name, gate)
         assert "256 rows = 4 × hidden_size (64)" in figure.figcaption.get_text()
 
 

@@ -91,7 +91,10 @@ class FormDefaults:
 
 
 def _grammar() -> str:
-    return "forward, backward, zero_grad, zero_grad:false, step:<sgd|rmsprop|adam>:<lr>, freeze:<name>, unfreeze:<name>, add_tensor"
+    return (
+        "forward, backward, zero_grad, zero_grad:false, step:<sgd|rmsprop|adam>:<lr>, freeze:<name>, unfreeze:<name>,"
+        " add_tensor"
+    )
 
 
 def _parse_lr(text: str) -> float:
