@@ -8,6 +8,9 @@ Each exercise is a folder lessons/exercises/<exercise_id>/ with three files, sha
                   `check(namespace, report)`, optionally `explain(error, report)`; see
                   app/course/exercise_harness.py for how it runs next to the learner's code
 
+A locale may add <exercise_id>/<locale>/starter.py: the same starter with its comments, docstrings
+and printed labels in that language (app/course/same_program.py says what may differ).
+
 The words live in the lesson, per locale, inside the directive block (ids are shared):
 
     ::: exercise zero_parameters
@@ -23,12 +26,15 @@ Every id the checker declares needs its line, and every line must name a declare
 import ast
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from markdown_it import MarkdownIt
 from pydantic import BaseModel, ConfigDict
+
+from app.course.same_program import same_program
+from app.i18n import LOCALES
 
 EXERCISE_ID = re.compile(r"^[a-z0-9_]+$")
 FILES = ("starter.py", "solution.py", "check.py")
@@ -49,6 +55,11 @@ class ExerciseSpec:
     checker: str
     invariants: tuple[str, ...]
     mistakes: tuple[str, ...]
+    translated_starters: dict[str, str] = field(default_factory=dict)  # locale -> <id>/<locale>/starter.py
+
+    def starter_in(self, locale: str) -> str:
+        """Return the starter code in a locale: its translation if it has one, else starter.py."""
+        return self.translated_starters.get(locale, self.starter)
 
 
 class ExerciseInvariant(BaseModel):
@@ -106,6 +117,29 @@ def _declared_ids(path: Path, source: str) -> dict[str, tuple[str, ...]]:
     return {"invariants": found["INVARIANTS"], "mistakes": found.get("MISTAKES", ())}
 
 
+def _translated_starters(path: Path, starter: str) -> dict[str, str]:
+    """Read <id>/<locale>/starter.py: the same program as starter.py, in that locale's words."""
+    found: dict[str, str] = {}
+    for locale in LOCALES:
+        folder = path / locale
+        if not folder.is_dir():
+            continue
+        names = {child.name for child in folder.iterdir() if child.name != "__pycache__"}
+        if names != {"starter.py"}:
+            raise ValueError(f"{folder}: a locale folder of an exercise holds only starter.py")
+        try:
+            code = (folder / "starter.py").read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise ValueError(f"{folder / 'starter.py'}: save the file as UTF-8") from None
+        if not same_program(starter, code):
+            raise ValueError(
+                f"{folder / 'starter.py'}: translate only comments, docstrings and the text passed to print();"
+                f" the code must stay the same program as {path / 'starter.py'}"
+            )
+        found[locale] = code
+    return found
+
+
 def load_exercises(folder: Path) -> dict[str, ExerciseSpec]:
     """Read every lessons/exercises/<id>/ folder; a missing folder means no exercises."""
     specs: dict[str, ExerciseSpec] = {}
@@ -116,7 +150,7 @@ def load_exercises(folder: Path) -> dict[str, ExerciseSpec]:
             continue
         if not (path.is_dir() and EXERCISE_ID.match(path.name)):
             raise ValueError(f"{path}: each exercise is a folder named with a-z, 0-9 and _ holding {', '.join(FILES)}")
-        names = {child.name for child in path.iterdir() if child.name != "__pycache__"}
+        names = {child.name for child in path.iterdir() if child.name != "__pycache__" and child.name not in LOCALES}
         if names != set(FILES):
             raise ValueError(
                 f"{path}: an exercise folder holds exactly {', '.join(FILES)}; found {', '.join(sorted(names))}"
@@ -131,6 +165,7 @@ def load_exercises(folder: Path) -> dict[str, ExerciseSpec]:
             starter=texts["starter.py"],
             solution=texts["solution.py"],
             checker=texts["check.py"],
+            translated_starters=_translated_starters(path, texts["starter.py"]),
             **ids,
         )
     return specs
@@ -140,7 +175,7 @@ def _inline(text: str) -> str:
     return _markdown.renderInline(text)
 
 
-def parse_exercise(spec: ExerciseSpec, lines: list[str], where: str) -> ExercisePart:
+def parse_exercise(spec: ExerciseSpec, lines: list[str], where: str, locale: str = "en") -> ExercisePart:
     """Parse an exercise block: the task in Markdown, then hint, invariant and mistake lines."""
     statement: list[str] = []
     hints: list[str] = []
@@ -185,7 +220,7 @@ def parse_exercise(spec: ExerciseSpec, lines: list[str], where: str) -> Exercise
         exercise_id=spec.exercise_id,
         statement_html=_markdown.render("\n".join(statement).strip()),
         hints_html=tuple(hints),
-        starter=spec.starter,
+        starter=spec.starter_in(locale),
         mistakes=mistakes,
         invariants=tuple(
             ExerciseInvariant(invariant_id=i, label_html=labels[i][0], feedback_html=labels[i][1])

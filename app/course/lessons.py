@@ -5,7 +5,9 @@ Directive lines, each alone on its line:
     ::: callout <mistake|note|why>           start a callout box; it ends at a line ':::'
     ::: check <check_id>                     a predict-then-run check (see app/course/checks.py); ends at ':::'
     ::: cell <cell_id>                       embed a runnable code cell; its starter code is the
-                                             file lessons/cells/<cell_id>.py (shared by all locales)
+                                             file lessons/cells/<cell_id>.py, or for one locale
+                                             lessons/cells/<locale>/<cell_id>.py: the same program
+                                             with its comments and print() labels in that language
     ::: exercise <exercise_id>               an exercise checked by invariants (see app/course/exercises.py):
                                              task, hints and feedback in the block; ends at ':::'
 Inline, [[fact:<fact_id>]] is replaced by a value torch computes when the page is asked for.
@@ -71,7 +73,7 @@ class CellPart(BaseModel):
     model_config = ConfigDict(frozen=True)
     kind: Literal["cell"] = "cell"
     cell_id: str
-    code: str  # the starter code, from lessons/cells/<cell_id>.py
+    code: str  # the starter code in the lesson's locale, from lessons/cells/[<locale>/]<cell_id>.py
 
     @property
     def starter_hash(self) -> str:
@@ -92,6 +94,12 @@ class KnownIds:
     facts: set[str]
     checks: set[str] = field(default_factory=set)
     cells: dict[str, str] = field(default_factory=dict)  # cell id -> starter code
+    cell_translations: dict[str, dict[str, str]] = field(default_factory=dict)  # locale -> cell id -> code
+
+    def cell_code(self, cell_id: str, locale: str) -> str:
+        """Return a cell's starter code in a locale: its translation if it has one, else the shared file."""
+        return self.cell_translations.get(locale, {}).get(cell_id, self.cells[cell_id])
+
     exercises: dict[str, ExerciseSpec] = field(default_factory=dict)  # exercise id -> its code
 
 
@@ -150,29 +158,39 @@ def _split_front_matter(path: Path, text: str) -> tuple[dict, str]:
     return data, body
 
 
+def read_cell(path: Path) -> str:
+    """Read one starter cell file; it must be UTF-8 and hold some code."""
+    try:
+        code = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise LessonError(f"{path}: save the file as UTF-8") from None
+    if not code.strip():
+        raise LessonError(f"{path}: a starter cell needs some code")
+    return code
+
+
 def load_cells(folder: Path) -> dict[str, str]:
-    """Read every starter cell lessons/cells/<cell_id>.py; a missing folder means no cells."""
+    """Read every starter cell lessons/cells/<cell_id>.py; a missing folder means no cells.
+
+    A folder named after a locale holds that locale's translations (see app/course/cell_translations.py).
+    """
     cells: dict[str, str] = {}
     if not folder.is_dir():
         return cells
     for path in sorted(folder.iterdir()):
-        if path.name == "__pycache__":
+        if path.name == "__pycache__" or (path.is_dir() and path.name in LOCALES):
             continue
         name = CELL_FILE_NAME.match(path.name)
         if not name:
             raise LessonError(
                 f"{path}: name starter cells <cell_id>.py with a-z, 0-9 and _, e.g. tensor_or_parameter.py"
+                f" (translations go in a locale folder: {', '.join(LOCALES)})"
             )
-        try:
-            cells[name["id"]] = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            raise LessonError(f"{path}: save the file as UTF-8") from None
-        if not cells[name["id"]].strip():
-            raise LessonError(f"{path}: a starter cell needs some code")
+        cells[name["id"]] = read_cell(path)
     return cells
 
 
-def _parse_body(path: Path, body: str, known: KnownIds) -> tuple[Part, ...]:
+def _parse_body(path: Path, body: str, known: KnownIds, locale: str) -> tuple[Part, ...]:
     parts: list[Part] = []
     buffer: list[str] = []
     block: tuple[str, str] | None = None  # the open callout, check or exercise: (kind, argument)
@@ -205,7 +223,7 @@ def _parse_body(path: Path, body: str, known: KnownIds) -> tuple[Part, ...]:
                     if block[0] == "check":
                         parts.append(parse_check(block[1], buffer, where))
                     else:
-                        parts.append(parse_exercise(known.exercises[block[1]], buffer, where))
+                        parts.append(parse_exercise(known.exercises[block[1]], buffer, where, locale))
                 except ValueError as exc:
                     raise LessonError(str(exc)) from None
                 buffer.clear()
@@ -245,7 +263,7 @@ def _parse_body(path: Path, body: str, known: KnownIds) -> tuple[Part, ...]:
                     f" (existing cells: {', '.join(sorted(known.cells)) or 'none'})"
                 )
             flush()
-            parts.append(CellPart(cell_id=arg, code=known.cells[arg]))
+            parts.append(CellPart(cell_id=arg, code=known.cell_code(arg, locale)))
         else:
             raise LessonError(f"{where}: unknown directive '::: {kind}'; use lab, cell, callout, check or exercise")
     if block is not None:
@@ -269,7 +287,7 @@ def parse_lesson(path: Path, locale: str, known: KnownIds) -> Lesson:
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'front matter'}: {e['msg']}" for e in exc.errors())
         raise LessonError(f"{path}: fix the front matter (allowed keys: title, summary): {problems}") from None
-    parts = _parse_body(path, body, known)  # the course-wide rules are app/course/rules.py's
+    parts = _parse_body(path, body, known, locale)  # the course-wide rules are app/course/rules.py's
     return Lesson(
         slug=name["slug"],
         locale=locale,

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.course.cell_translations import load_cell_translations
 from app.course.checks import load_probes
 from app.course.exercises import ExerciseSpec, load_exercises
 from app.course.facts import FACTS
@@ -28,11 +29,13 @@ def known_ids(lessons_dir: Path) -> tuple[KnownIds, dict[str, str], dict[str, Ex
         exercises = load_exercises(lessons_dir / "exercises")
     except ValueError as exc:
         raise LessonError(str(exc)) from None
+    cells = load_cells(lessons_dir / "cells")
     known = KnownIds(
         labs=set(LAB_BY_ID),
         facts=set(FACTS),
         checks=set(probes),
-        cells=load_cells(lessons_dir / "cells"),
+        cells=cells,
+        cell_translations=load_cell_translations(lessons_dir / "cells", cells),
         exercises=exercises,
     )
     return known, probes, exercises

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 from torch import nn
 
 from app.i18n import N_
+from app.i18n import gettext as _
 from app.labs.base import Lab
 from app.labs.inspect import TensorRow, TensorSummary, buffer_rows, parameter_rows, summarize
 from app.labs.zoo import MODELS, build, example_input
@@ -24,6 +25,21 @@ HYPER_FIELDS = {
 }
 
 
+# torch stacks an LSTM's four gates in one tensor per weight and bias, in this order (nn.LSTM docs:
+# W_ii|W_if|W_ig|W_io), so weight_ih_l0 has 4 * hidden_size rows.
+GATES = (N_("i: input"), N_("f: forget"), N_("g: cell"), N_("o: output"))
+GATED_PREFIXES = ("weight_ih_l", "weight_hh_l", "bias_ih_l", "bias_hh_l")
+
+
+class GateBlock(BaseModel):
+    """One gate's rows of an LSTM weight or bias, with their own statistics from torch."""
+
+    gate: str = Field(description="The gate, an English msgid: i: input, f: forget, g: cell, o: output.")
+    first_row: int
+    last_row: int = Field(description="Inclusive: the block is parameter[first_row:last_row + 1].")
+    summary: TensorSummary
+
+
 class ParameterPicture(BaseModel):
     """One parameter: its named_parameters() row, a value summary, a small table, and a heat map."""
 
@@ -31,6 +47,10 @@ class ParameterPicture(BaseModel):
     summary: TensorSummary
     values: list[list[str]] | None = Field(None, description="Every value as text when the tensor is small, else None.")
     block_averages: bool = Field(description="True when the heat map shows averages of blocks of a large tensor.")
+    block_rows: float = Field(1.0, description="Values per square of the heat map, down (1 unless averaged).")
+    block_cols: float = Field(1.0, description="Values per square of the heat map, across (1 unless averaged).")
+    scale: float = Field(0.0, description="The colour bar's ends are +-scale: max |value| of the squares drawn.")
+    gates: list[GateBlock] = Field([], description="An LSTM weight's or bias's four gate blocks, in torch's order.")
     heatmap_svg: str = Field("", exclude=True, description="The heat map as SVG (HTML pages only).")
 
 
@@ -63,15 +83,39 @@ def _output_shapes(value: Any, label: str = "output") -> list[OutputShape]:
     return []
 
 
-def _picture(row: TensorRow, parameter: torch.Tensor, draw: bool) -> ParameterPicture:
+def gate_blocks(module: nn.Module, name: str, parameter: torch.Tensor) -> list[GateBlock]:
+    """Split an LSTM's stacked weight or bias into its four gates' rows; other parameters have none."""
+    if not isinstance(module, nn.LSTM) or not name.startswith(GATED_PREFIXES):
+        return []
+    size = parameter.shape[0] // len(GATES)
+    return [
+        GateBlock(
+            gate=gate,
+            first_row=i * size,
+            last_row=(i + 1) * size - 1,
+            summary=summarize(parameter[i * size : (i + 1) * size]),
+        )
+        for i, gate in enumerate(GATES)
+    ]
+
+
+def _picture(module: nn.Module, row: TensorRow, parameter: torch.Tensor, draw: bool) -> ParameterPicture:
     values = parameter.detach().double()  # one float64 copy serves the summary, the table and the picture
+    gates = gate_blocks(module, row.name, parameter)
+    # A gated bias is drawn as one row per gate, so the picture can label the four blocks.
+    drawn_values = values.reshape(len(GATES), -1) if gates and values.dim() == 1 else values
     table = grid_rows(values)
-    drawn = heatmap(values, row.name, labels=table) if draw else None
+    bands = [_(gate) for gate in GATES] if gates else ()
+    drawn = heatmap(drawn_values, row.name, labels=grid_rows(drawn_values), bands=bands) if draw else None
     return ParameterPicture(
         row=row,
         summary=summarize(parameter, float64_values=values),
         values=table,
-        block_averages=drawn.block_averages if drawn else is_block_averaged(values),
+        block_averages=drawn.block_averages if drawn else is_block_averaged(drawn_values),
+        block_rows=drawn.block[0] if drawn else 1.0,
+        block_cols=drawn.block[1] if drawn else 1.0,
+        scale=drawn.limit if drawn else 0.0,
+        gates=gates,
         heatmap_svg=str(drawn.svg) if drawn else "",
     )
 
@@ -85,7 +129,8 @@ def report(model_id: str, hyper: BaseModel, draw: bool = True) -> Report:
         sample = example_input(model_id, hyper)
         output = module(sample)
         pictures = [
-            _picture(row, parameter, draw) for row, parameter in zip(parameter_rows(module), module.parameters())
+            _picture(module, row, parameter, draw)
+            for row, parameter in zip(parameter_rows(module), module.parameters(), strict=False)
         ]
     return Report(
         model=model_id,

@@ -25,7 +25,7 @@ class LinearBias(nn.Module):
     def __init__(self, in_features: int = 10, out_features: int = 5):
         super().__init__()
         self.linear = nn.Linear(in_features, out_features)
-        self.bias = nn.Parameter(torch.zeros(1, out_features))
+        self.bias = nn.Parameter(torch.randn(1, out_features))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.linear(x) + self.bias

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 WIDTH = 760
 NAME_X, NAME_WIDTH, NAME_HEIGHT = 8, 300, 26
-OBJECT_X, OBJECT_WIDTH, OBJECT_HEIGHT = 392, 360, 74
+OBJECT_X, OBJECT_WIDTH, OBJECT_HEIGHT = 392, 360, 90
 CHAR_WIDTH = 7.3  # monospace at font-size 12, to shorten a label that would not fit its box
 ROW_GAP = 12
 TITLE_HEIGHT = 30
@@ -28,6 +28,7 @@ class ObjectBox(BaseModel):
     id: int = Field(description="id(obj) at that moment.")
     data_ptr: int = Field(description="obj.data_ptr(): where its values live.")
     version: int = Field(description="obj._version: bumped by every in-place change.")
+    values: list[float] = Field(default=[], description="The first few values, flattened, as torch holds them.")
 
 
 class NameArrow(BaseModel):
@@ -47,6 +48,10 @@ class Panel(BaseModel):
 
 def _hex(number: int) -> str:
     return f"0x{number:x}"
+
+
+def _values(values: list[float]) -> str:
+    return ", ".join(f"{value:.2g}" for value in values) + ", …"
 
 
 def _fit(text: str, width: float) -> str:
@@ -97,13 +102,17 @@ def _draw_panel(
         version = f"_version {box.version}"
         if before is not None and before.version != box.version:
             version += f" ({labels['was']} {before.version})"
+        values = f"{labels['values']} {_values(box.values)}"
+        if before is not None and before.values != box.values:
+            values += f" ({labels['was']} {_values(before.values)})"
         parameter = box.kind == "Parameter"
         parts.append(
-            f'<g class="names-object"><rect x="{OBJECT_X}" y="{y:.0f}" width="{OBJECT_WIDTH}" height="{OBJECT_HEIGHT}" rx="6" '
+            f'<g class="names-object"><rect x="{OBJECT_X}" y="{y:.0f}" width="{OBJECT_WIDTH}" '
+            f'height="{OBJECT_HEIGHT}" rx="6" '
             f'fill="currentColor" fill-opacity="{0.10 if parameter else 0.03}" stroke="currentColor" '
             f'stroke-width="{2 if parameter else 1}"/>'
         )
-        for line, text in enumerate((header, f"id() {_hex(box.id)}", ptr, version)):
+        for line, text in enumerate((header, f"id() {_hex(box.id)}", ptr, version, values)):
             weight = ' font-weight="bold"' if line == 0 else ""
             parts.append(
                 f'<text x="{OBJECT_X + 10}" y="{y + 18 + line * LINE:.0f}" font-size="12" font-family="monospace" '
@@ -119,7 +128,8 @@ def _draw_panel(
         parts.append(
             f'<g class="names-name"><rect x="{NAME_X}" y="{y:.0f}" width="{NAME_WIDTH}" height="{NAME_HEIGHT}" rx="4" '
             f'fill="none" stroke="currentColor"{dash}/>'
-            f'<text x="{NAME_X + 8}" y="{y + 17:.0f}" font-size="12" font-family="monospace" fill="currentColor">{escape(_fit(label, NAME_WIDTH - 14))}</text>'
+            f'<text x="{NAME_X + 8}" y="{y + 17:.0f}" font-size="12" font-family="monospace" '
+            f'fill="currentColor">{escape(_fit(label, NAME_WIDTH - 14))}</text>'
             f'<line x1="{NAME_X + NAME_WIDTH}" y1="{y + NAME_HEIGHT / 2:.0f}" x2="{OBJECT_X - 6}" y2="{end_y:.0f}" '
             f'stroke="currentColor" stroke-width="{2.5 if moved else 1.5}"{dash} marker-end="url(#names-arrow)"/></g>'
         )
@@ -130,8 +140,8 @@ def _draw_panel(
 def names_picture(before: Panel, after: Panel, title: str, labels: dict[str, str]) -> Markup:
     """Draw the before and after panels one above the other, arrows from names to objects.
 
-    `labels` gives the translated words 'moved', 'new' and 'was' used as text markers, so a change
-    is never shown by colour or dash alone.
+    `labels` gives the translated words 'moved', 'new', 'was' and 'values' used as text markers, so
+    a change is never shown by colour or dash alone.
     """
     rows = _object_rows(before, after)
     top_height = _panel_height(before, rows)
@@ -139,7 +149,8 @@ def names_picture(before: Panel, after: Panel, title: str, labels: dict[str, str
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="names-picture" role="img" viewBox="0 0 {WIDTH} {height:.0f}" '
         f'width="{WIDTH}" height="{height:.0f}"><title>{escape(title)}</title>'
-        '<defs><marker id="names-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="10" markerHeight="10" '
+        '<defs><marker id="names-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" '
+        'markerWidth="10" markerHeight="10" '
         'orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" fill="currentColor"/></marker></defs>',
         *_draw_panel(before, None, rows, 0, labels),
         f'<line x1="0" y1="{top_height + PANEL_GAP / 2:.0f}" x2="{WIDTH}" y2="{top_height + PANEL_GAP / 2:.0f}" '

@@ -24,7 +24,7 @@ NEUTRAL = (247, 247, 247)
 
 
 def _mix(low: tuple[int, int, int], high: tuple[int, int, int], t: float) -> str:
-    r, g, b = (round(a + (c - a) * t) for a, c in zip(low, high))
+    r, g, b = (round(a + (c - a) * t) for a, c in zip(low, high, strict=False))
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
@@ -79,29 +79,45 @@ class HeatMap:
 
     svg: Markup
     block_averages: bool  # True when cells show averages of blocks of a large tensor
+    limit: float = 0.0  # the colour bar's ends are +-limit: max |value| of the squares drawn
+    block: tuple[float, float] = (1.0, 1.0)  # values per square, rows x columns (1 x 1 unless averaged)
 
 
-def heatmap(tensor: torch.Tensor, title: str, labels: list[list[str]] | None = None) -> HeatMap:
+BAND_GUTTER = 76  # room left of the map for a band's label, e.g. "f: forget" at 12 px
+BAND_MIN_HEIGHT = 18.0  # a labelled band is never drawn thinner than its label
+
+
+def heatmap(
+    tensor: torch.Tensor, title: str, labels: list[list[str]] | None = None, bands: Sequence[str] = ()
+) -> HeatMap:
     """Draw a tensor's values as coloured cells beside a labelled colour bar.
 
     `labels` may pass in grid_rows(tensor), the cells' values as text, when the caller has them.
+    `bands` names equal blocks of rows from the top (an LSTM's four gates, say): each gets a label
+    on the left and a line above it, so the picture shows where one block ends and the next begins.
     """
     grid, pooled = as_grid(tensor)
     rows, cols = grid.shape
+    original_rows, original_cols = grid_shape(tensor)
     cell = max(2.0, min(28.0, WIDTH / cols))
-    width, height = cols * cell, max(rows * cell, 60.0)
+    row_height = max(cell, BAND_MIN_HEIGHT * len(bands) / rows) if bands and rows else cell
+    gutter = BAND_GUTTER if bands else 0
+    width, height = cols * cell, max(rows * row_height, 60.0)
     limit = grid.abs().max().item() if grid.numel() else 0.0
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="heatmap" role="img" viewBox="0 0 {width + 70:.0f} {height:.0f}" '
-        f'width="{width + 70:.0f}" height="{height:.0f}"><title>{escape(title)}</title>'
-        f'<svg x="0" y="0" width="{width:.1f}" height="{rows * cell:.1f}" viewBox="0 0 {cols} {rows}" preserveAspectRatio="none">'
+        '<svg xmlns="http://www.w3.org/2000/svg" class="heatmap" role="img" viewBox="0 0 '
+        f'{gutter + width + 88:.0f} {height:.0f}" '
+        f'width="{gutter + width + 88:.0f}" height="{height:.0f}"><title>{escape(title)}</title>'
+        f'<svg x="{gutter}" y="0" width="{width:.1f}" height="{rows * row_height:.1f}" viewBox="0 0 {cols} '
+        f'{rows}" preserveAspectRatio="none">'
     ]
     if rows * cols <= 144:  # small enough to give every cell its own tooltip
         colours, values = _colours(), grid.flatten().tolist()
         texts = [text for row in labels for text in row] if labels is not None else [_fmt(value) for value in values]
         parts += [
-            f"{head}{colours[(round(value / limit * LEVELS) if limit > 0 else 0) + LEVELS]}{middle}{text}</title></rect>"
-            for (head, middle), value, text in zip(_cells(rows, cols), values, texts)
+            f"{head}{colours[(round(value / limit * LEVELS) if limit > 0 else 0) + LEVELS]}"
+            f"{middle}{text}</title></rect>"
+            for (head, middle), value, text in zip(_cells(rows, cols), values, texts, strict=False)
         ]
     else:
         # Larger maps are one pixel per cell, scaled up without smoothing: drawing thousands of
@@ -115,18 +131,29 @@ def heatmap(tensor: torch.Tensor, title: str, labels: list[list[str]] | None = N
         f'<rect x="0" y="0" width="{cols}" height="{rows}" fill="none" stroke="currentColor" '
         f'stroke-opacity="0.35" vector-effect="non-scaling-stroke"/></svg>'
     )
-    # Colour bar: its ends are +-max|value|, so zero is always the neutral middle.
-    bar_x = width + 8
+    band_height = rows * row_height / len(bands) if bands else 0.0
+    for index, band in enumerate(bands):
+        if index:
+            y = index * band_height
+            parts.append(
+                f'<line x1="0" y1="{y:.1f}" x2="{gutter + width:.1f}" y2="{y:.1f}" stroke="currentColor" '
+                'stroke-width="2"/>'
+            )
+        parts.append(
+            f'<text x="{gutter - 6}" y="{(index + 0.5) * band_height + 4:.1f}" text-anchor="end" font-size="12" '
+            f'font-family="monospace" fill="currentColor">{escape(band)}</text>'
+        )
+    # Colour bar: its ends are +-max|value| of the squares drawn, so zero is the neutral middle.
+    bar_x = gutter + width + 8
     parts.append(_colour_bar(bar_x, height))
     parts.append(
-        f'<g font-size="10" fill="currentColor" font-family="monospace">'
-        f'<text x="{bar_x + 14:.1f}" y="9">{escape(_fmt(limit))}</text>'
+        f'<g font-size="12" fill="currentColor" font-family="monospace">'
+        f'<text x="{bar_x + 14:.1f}" y="10">{escape(_fmt(limit))}</text>'
         f'<text x="{bar_x + 14:.1f}" y="{height / 2 + 3:.1f}">0</text>'
         f'<text x="{bar_x + 14:.1f}" y="{height - 2:.1f}">{escape(_fmt(-limit))}</text></g></svg>'
     )
-    # min and max are exact in any float dtype: only other dtypes need the float64 copy.
-    values = tensor.detach() if tensor.is_floating_point() else tensor.detach().double()
-    return HeatMap(Markup("".join(parts)), pooled)
+    block = (original_rows / rows, original_cols / cols) if rows and cols else (1.0, 1.0)
+    return HeatMap(Markup("".join(parts)), pooled, limit, block)
 
 
 def _palette_indices(grid: torch.Tensor, limit: float) -> torch.Tensor:
@@ -158,7 +185,8 @@ def _colour_bar(x: float, height: float) -> str:
     """Draw the colour bar's steps, most positive on top (the same for every map of this size)."""
     step = height / (LEVELS * 2 + 1)
     return "".join(
-        f'<rect x="{x:.1f}" y="{i * step:.1f}" width="10" height="{step + 0.5:.1f}" fill="{_colour_of_level(LEVELS - i)}"/>'
+        f'<rect x="{x:.1f}" y="{i * step:.1f}" width="10" height="{step + 0.5:.1f}" '
+        f'fill="{_colour_of_level(LEVELS - i)}"/>'
         for i in range(LEVELS * 2 + 1)
     )
 
@@ -202,17 +230,18 @@ def line_chart(values: Sequence[float], title: str, width: int = 360, height: in
         coords = [(pad + i * step, height - pad - (v - low) / span * (height - 2 * pad)) for i, v in enumerate(points)]
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
         parts.append(f'<polyline points="{path}" fill="none" stroke="currentColor" stroke-width="2"/>')
-        for (x, y), v in zip(coords, points):
+        for (x, y), v in zip(coords, points, strict=False):
             parts.append(
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="currentColor"><title>{escape(_fmt(v))}</title></circle>'
             )
         parts.append(
-            f'<g font-size="10" fill="currentColor" font-family="monospace">'
+            f'<g font-size="13" fill="currentColor" font-family="monospace">'
             f'<text x="2" y="{pad - 8}">{escape(_fmt(high))}</text>'
             f'<text x="2" y="{height - 6}">{escape(_fmt(low))}</text></g>'
         )
     parts.append(
-        f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" stroke="currentColor" stroke-opacity="0.4"/>'
+        f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" stroke="currentColor" '
+        'stroke-opacity="0.4"/>'
     )
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -235,8 +264,8 @@ def draw_histogram(bins: Sequence[tuple[float, float, int]], title: str, width: 
     tallest = max(counts, default=0) or 1
     bar = width / max(1, len(bins))
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="histogram" role="img" viewBox="0 0 {width} {height + 16}" '
-        f'width="{width}" height="{height + 16}"><title>{escape(title)}</title>'
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="histogram" role="img" viewBox="0 0 {width} {height + 18}" '
+        f'width="{width}" height="{height + 18}"><title>{escape(title)}</title>'
     ]
     for i, (left, right, count) in enumerate(bins):
         h = count / tallest * height
@@ -246,8 +275,9 @@ def draw_histogram(bins: Sequence[tuple[float, float, int]], title: str, width: 
         )
     low, high = (bins[0][0], bins[-1][1]) if bins else (0.0, 0.0)
     parts.append(
-        f'<g font-size="10" fill="currentColor" font-family="monospace"><text x="0" y="{height + 13}">{escape(_fmt(low))}</text>'
-        f'<text x="{width}" y="{height + 13}" text-anchor="end">{escape(_fmt(high))}</text></g></svg>'
+        '<g font-size="13" fill="currentColor" font-family="monospace"><text x="0" '
+        f'y="{height + 15}">{escape(_fmt(low))}</text>'
+        f'<text x="{width}" y="{height + 15}" text-anchor="end">{escape(_fmt(high))}</text></g></svg>'
     )
     return Markup("".join(parts))
 

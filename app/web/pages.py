@@ -89,9 +89,20 @@ def lessons_here(request: Request) -> tuple[Lesson, ...]:
     return request.app.state.lessons[current_locale.get()]
 
 
+def _boxed(html: str) -> str:
+    """Put the prose's code blocks and tables in boxes of their own that scroll sideways.
+
+    On a phone they are wider than the screen; a box that scrolls keeps the page itself still, and
+    tabindex with a name lets a keyboard reach and scroll it.
+    """
+    code = Markup(' class="code" tabindex="0" role="group" aria-label="%s"') % _("Code")
+    table = Markup('<div class="table-wrap" tabindex="0" role="group" aria-label="%s"><table>') % _("Table")
+    return html.replace("<pre>", f"<pre{code}>").replace("<table>", table).replace("</table>", "</table></div>")
+
+
 def _with_facts(html: str) -> Markup:
-    """Fill [[fact:id]] placeholders with values torch computes for this request."""
-    return Markup(FACT.sub(lambda m: str(Markup('<code class="fact">%s</code>') % compute(m["id"])), html))
+    """Fill [[fact:id]] placeholders with values torch computes for this request; box wide blocks."""
+    return Markup(FACT.sub(lambda m: str(Markup('<code class="fact">%s</code>') % compute(m["id"])), _boxed(html)))
 
 
 def _lab_state(request: Request, lab_id: str, start: tuple = (), targeted: bool = True):

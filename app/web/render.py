@@ -16,6 +16,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 
 from app.i18n import LOCALE_NAMES, LOCALES, current_locale, gettext, ngettext
+from app.labs.gradients.actions import action_label
 from app.labs.registration.views import VIEW_TABLES
 from app.pictures.svg import number_table
 from app.settings import REPO_ROOT
@@ -124,6 +125,14 @@ def history_links(base: str, key: str, items: Sequence[str]) -> HistoryLinks:
     return HistoryLinks(upto, [upto[i] + after[i + 1] for i in range(len(quoted))])
 
 
+FULL_WIDTH_END = tuple("，。：；！？")
+
+
+def label_text(text: str) -> Markup:
+    """End a label with the space that follows it: none after Chinese full-width punctuation."""
+    return Markup(text) if str(text).endswith(FULL_WIDTH_END) else Markup(text) + " "
+
+
 def build_environment() -> Environment:
     environment = Environment(
         loader=FileSystemLoader(REPO_ROOT / "templates"),
@@ -139,6 +148,8 @@ def build_environment() -> Environment:
     environment.filters["py"] = python_bool
     environment.filters["shape"] = shape_text
     environment.globals["history_links"] = history_links
+    environment.filters["action_label"] = action_label
+    environment.filters["label"] = label_text
     environment.globals["number_table"] = number_table
     environment.globals["registration_view_tables"] = VIEW_TABLES
     return environment

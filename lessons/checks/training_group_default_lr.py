@@ -1,6 +1,6 @@
 # Which learning rate does a parameter group without its own "lr" use?
 linear = nn.Linear(10, 5)
-bias = nn.Parameter(torch.zeros(1, 5))
+bias = nn.Parameter(torch.randn(1, 5))
 optimizer = torch.optim.SGD([{"params": linear.parameters()}, {"params": [bias], "lr": 0.5}], lr=0.05)
 
 shown = [group["lr"] for group in optimizer.param_groups]

@@ -3,7 +3,7 @@ class LinearBias(nn.Module):
     def __init__(self):
         super().__init__()
         self.linear = nn.Linear(10, 5)
-        self.bias = nn.Parameter(torch.zeros(1, 5))
+        self.bias = nn.Parameter(torch.randn(1, 5))
 
 
 model = LinearBias()

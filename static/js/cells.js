@@ -136,7 +136,9 @@ function setUp(cell) {
       siteTheme,
       syntaxHighlighting(siteHighlight),
       Prec.highest(keymap.of([{ key: "Mod-Enter", run: () => (form.requestSubmit(), true) }])),
-      EditorView.contentAttributes.of({ "aria-label": label ? label.textContent.trim() : "Python code" }),
+      // An explicit tabindex lets checkers such as axe see that the scrolling editor holds a focusable
+      // control (a contenteditable is focusable anyway, so no tab stop is added).
+      EditorView.contentAttributes.of({ "aria-label": label ? label.textContent.trim() : "Python code", tabindex: "0" }),
       EditorView.updateListener.of((update) => {
         if (!update.docChanged) return;
         clearTimeout(saveTimer);

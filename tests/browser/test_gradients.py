@@ -52,7 +52,7 @@ def test_step_through_forward_backward_twice_zero_grad_and_step(page, server_url
     page.select_option("#opt", "adam")
     page.fill("#lr", "0.05")
     press(page, "step")
-    expect(page.locator(WIDGET + " .result-title")).to_contain_text("step:adam:0.05")
+    expect(page.locator(WIDGET + " .result-title")).to_contain_text("# Adam, lr=0.05")
     expect(page.locator(WIDGET + " .grad-optimizer")).to_contain_text("torch.optim.Adam")
     expect(page.locator(NOTES + ' li[data-kind="skipped_no_grad"]')).to_have_count(3)  # grads were None
     assert page.evaluate("window.__marker") == "same page"
@@ -68,7 +68,9 @@ def test_going_back_and_the_torch_error_with_htmx(page, server_url):
     press(page, "backward")
     expect(page.locator(WIDGET + " .torch-error")).to_contain_text("Trying to backward through the graph a second time")
     page.locator(WIDGET + " .grad-history li").nth(1).get_by_role("link").click()  # back to after the forward
-    expect(page.locator(WIDGET + " .grad-history [aria-current=step]")).to_have_text("forward")
+    expect(page.locator(WIDGET + " .grad-history [aria-current=step]")).to_have_text(
+        "loss = F.mse_loss(model(x), target)"
+    )
     expect(page.locator(WIDGET + " .torch-error")).to_have_count(0)
     page.go_back()
     expect(page.locator(WIDGET + " .torch-error")).to_be_visible()
@@ -89,5 +91,5 @@ def test_short_flow_without_javascript(page_without_js, server_url):
     expect(page.locator(NOTES + ' li[data-kind="frozen_grad_kept"]')).to_contain_text("linear.bias")
     expect(page.locator(WIDGET + " .grad-history li")).to_have_count(6)
     page.locator(WIDGET + " .grad-history li").nth(2).get_by_role("link").click()
-    expect(page.locator(WIDGET + " .grad-history [aria-current=step]")).to_have_text("backward")
+    expect(page.locator(WIDGET + " .grad-history [aria-current=step]")).to_have_text("loss.backward()")
     expect(page.locator(WIDGET + " .grad-history li")).to_have_count(3)

@@ -13,7 +13,7 @@ def test_freezing_and_groups_update_in_place(page, server_url):
     expect(page.locator(RESULT + " .trainable-count")).to_have_text("60")
     expect(page.locator(RESULT + " .loss-curve svg")).to_be_visible()
 
-    page.get_by_label("linear.weight").check()
+    page.get_by_role("checkbox", name="linear.weight").check()
     page.fill("#bias_lr", "0.5")
     page.locator(WIDGET).get_by_role("button", name="Run").click()
     expect(page.locator(RESULT + " .trainable-count")).to_have_text("10")
@@ -22,7 +22,7 @@ def test_freezing_and_groups_update_in_place(page, server_url):
     assert page.evaluate("window.__marker") == "same page"
     assert "frozen=linear.weight" in page.url and "bias_lr=0.5" in page.url
 
-    page.get_by_label("linear.weight").uncheck()
+    page.get_by_role("checkbox", name="linear.weight").uncheck()
     page.locator(WIDGET).get_by_role("button", name="Run").click()
     expect(page.locator(RESULT + " .trainable-count")).to_have_text("60")
 
@@ -31,9 +31,9 @@ def test_training_works_with_javascript_disabled(page_without_js, server_url):
     page = page_without_js
     page.goto(server_url + LESSON)
     page.select_option("#optimizer", "adam")
-    page.get_by_label("linear.weight").check()
-    page.get_by_label("linear.bias").check()
-    page.get_by_label("bias", exact=True).check()
+    page.get_by_role("checkbox", name="linear.weight").check()
+    page.get_by_role("checkbox", name="linear.bias").check()
+    page.get_by_role("checkbox", name="bias", exact=True).check()
     page.locator(WIDGET).get_by_role("button", name="Run").click()
     page.wait_for_url("**optimizer=adam**")
     expect(page.locator(RESULT + " .torch-error")).to_contain_text("optimizer got an empty parameter list")

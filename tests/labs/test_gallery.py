@@ -91,7 +91,7 @@ def test_values_are_seeded_and_summarised():
 def test_summaries_are_torchs_float64_statistics(model, raw):
     report = gallery(model=model, seed=5, **raw)
     module = build(model, MODELS[model].params(seed=5, **raw))
-    for picture, parameter in zip(report.parameters, module.parameters()):
+    for picture, parameter in zip(report.parameters, module.parameters(), strict=False):
         values = parameter.detach().double()
         assert (picture.summary.min, picture.summary.max) == (values.min().item(), values.max().item())
         assert (picture.summary.mean, picture.summary.std) == (values.mean().item(), values.std().item())
@@ -129,3 +129,30 @@ def test_bad_inputs_name_the_field_and_what_is_allowed(raw, field, text):
         Params.model_validate(raw)
     errors = field_errors(raised.value)
     assert field in errors and text in errors[field], errors
+
+
+def test_lstm_gate_blocks_follow_torchs_order_with_their_own_statistics():
+    report = gallery(model="lstm", hidden_size=8, input_size=3)
+    torch.manual_seed(0)
+    lstm = nn.LSTM(3, 8)
+    for picture, (_name, parameter) in zip(report.parameters, lstm.named_parameters(), strict=True):
+        assert [g.gate for g in picture.gates] == ["i: input", "f: forget", "g: cell", "o: output"]
+        for index, gate in enumerate(picture.gates):
+            block = parameter.detach()[index * 8 : (index + 1) * 8].double()
+            assert (gate.first_row, gate.last_row) == (index * 8, index * 8 + 7)
+            assert gate.summary.min == pytest.approx(block.min().item())
+            assert gate.summary.max == pytest.approx(block.max().item())
+            assert gate.summary.mean == pytest.approx(block.mean().item())
+            assert gate.summary.std == pytest.approx(block.std().item())
+    assert all(not p.gates for p in gallery(model="linear_bias").parameters)
+
+
+def test_heat_map_scale_is_what_the_squares_hold():
+    report = gallery(model="lstm")
+    weight = report.parameters[0]  # (256, 512), drawn as 64 x 64 averages of 4 x 8 blocks
+    torch.manual_seed(0)
+    values = nn.LSTM(512, 64).weight_ih_l0.detach().double()
+    averages = values.reshape(64, 4, 64, 8).mean(dim=(1, 3))
+    assert (weight.block_rows, weight.block_cols) == (4.0, 8.0) and weight.block_averages
+    assert weight.scale == pytest.approx(averages.abs().max().item())
+    assert weight.scale < weight.summary.max  # why the caption must say the squares are averages

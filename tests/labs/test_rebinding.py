@@ -76,9 +76,9 @@ def plain_torch(make, seed: int, variant: str, context: str, focus: str, v: floa
     after = [model.get_parameter(name).detach() for name in names]
     return {
         "error": error,
-        "changed": [not torch.equal(b, a) for b, a in zip(before, after)],
+        "changed": [not torch.equal(b, a) for b, a in zip(before, after, strict=False)],
         "after": [a.flatten()[:4].tolist() for a in after],
-        "registered_is_original": [model.get_parameter(n) is o for n, o in zip(names, originals)],
+        "registered_is_original": [model.get_parameter(n) is o for n, o in zip(names, originals, strict=False)],
         "optimizer_holds_registered": [
             opt.param_groups[0]["params"][i] is model.get_parameter(n) for i, n in enumerate(names)
         ],
@@ -211,3 +211,23 @@ def test_bad_inputs_name_the_field(inputs, field, message):
         Params(**inputs)
     errors = field_errors(error.value)
     assert field in errors and message in errors[field]
+
+
+@pytest.mark.parametrize("variant", ["slice", "zero", "fill", "copy", "add", "data"])
+def test_default_picture_shows_the_change_the_verdict_states(variant):
+    result = run(Params(variant=variant, context="no_grad"))
+    assert result.verdict == "changed"
+    pictured = next(row for row in result.parameters if row.name == result.pictured)
+    assert pictured.changed  # the picture is of a parameter whose values torch saw change
+    before, after = result.before.objects[0].values, result.after.objects[0].values
+    assert before != after and "(was " in result.picture_svg
+
+
+def test_linear_bias_extra_bias_is_drawn_from_randn_like_the_article():
+    torch.manual_seed(0)
+    linear = nn.Linear(10, 5)
+    expected = nn.Parameter(torch.randn(1, 5))
+    result = run(Params(variant="rebind"))
+    bias = next(row for row in result.parameters if row.name == "bias")
+    assert bias.before == pytest.approx(expected.detach().flatten()[:4].tolist())
+    assert linear.weight.shape == (5, 10)

@@ -19,7 +19,7 @@ def test_each_lesson_page_shows_its_cells_with_the_starter_code(api, locale, slu
     for cell_id in cell_ids:
         textarea = page.select_one(f"section#cell-{cell_id} textarea[name=code]")
         assert textarea is not None, f"/lessons/{slug} has no cell {cell_id}"
-        assert textarea.text.removeprefix("\n") == CELLS[cell_id]
+        assert textarea.text.removeprefix("\n") == COURSE.known.cell_code(cell_id, locale)  # in the page's language
 
 
 def test_the_live_registration_cell_posted_back_shows_the_trace(api):

@@ -80,7 +80,7 @@ def frozen_weight_after_steps() -> str:
 def trainable_count() -> str:
     linear = nn.Linear(10, 5)
     linear.weight.requires_grad_(False)
-    extra_bias = nn.Parameter(torch.zeros(1, 5))
+    extra_bias = nn.Parameter(torch.randn(1, 5))
     return str(sum(p.numel() for p in [*linear.parameters(), extra_bias] if p.requires_grad))
 
 

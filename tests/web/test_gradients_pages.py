@@ -80,7 +80,14 @@ def test_history_links_open_each_earlier_state(client):
         assert query["a"] == (actions[:count] or [""])
         assert link["hx-get"] == link["href"].split("#")[0]
         assert client.get(LAB + "?" + urlsplit(link["href"]).query).status_code == 200
-    assert page.select_one(".grad-history [aria-current=step]").get_text() == "step:rmsprop:0.01"
+    # The learner reads each action as the code it ran, never as the URL's internal form.
+    assert page.select_one(".grad-history [aria-current=step]").get_text() == "optimizer.step()  # RMSprop, lr=0.01"
+    assert [link.get_text() for link in links[1:]] == [
+        "loss = F.mse_loss(model(x), target)",
+        "loss.backward()",
+        "zero_grad()",
+    ]
+    assert "step:rmsprop" not in page.select_one(".grad-history").get_text()
 
 
 def test_buttons_append_to_a_canonical_history(client):

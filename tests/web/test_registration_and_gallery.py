@@ -1,6 +1,8 @@
 """Registration lab and model gallery over HTTP: pages in both languages, htmx blocks, JSON, 4xx answers."""
 
 import pytest
+import torch
+from torch import nn
 
 from app.i18n import LOCALES
 from app.labs.zoo import MODELS
@@ -88,14 +90,17 @@ def test_gallery_pages_render_in_both_languages(client, locale):
         assert response.status_code == 200, model_id
         page = soup(response)
         assert page.html["lang"] == locale and page.h1.get_text(strip=True)
-        names = [th.get_text() for th in page.select(".gallery-parameters tbody th")]
+        names = [th.get_text() for th in page.select(".gallery-parameters tbody tr:not(.gallery-gate-row) th")]
         assert names and len(page.select(".gallery-heatmap svg title")) >= len(names)
         assert page.select_one(".gallery-total").get_text().isdigit()
 
 
 def test_lstm_page_shows_the_curriculums_shapes_and_summaries(client):
     page = soup(client.get("/models/lstm"))
-    rows = {tr.th.get_text(): tr.select("td")[0].get_text() for tr in page.select(".gallery-parameters tbody tr")}
+    rows = {
+        tr.th.get_text(): tr.select("td")[0].get_text()
+        for tr in page.select(".gallery-parameters tbody tr:not(.gallery-gate-row)")
+    }
     assert rows == {
         "weight_ih_l0": "(256, 512)",
         "weight_hh_l0": "(256, 64)",
@@ -173,3 +178,31 @@ def test_each_earlier_step_links_to_the_state_right_after_it(client):
     assert [li.select_one("code").get_text() for li in after_first.select(".reg-timeline > li")] == [
         li.select_one("code").get_text() for li in page.select(".reg-timeline > li")
     ][:1]
+
+
+def test_lstm_page_labels_the_four_gate_blocks_with_their_own_statistics(client):
+    torch.manual_seed(0)
+    lstm = nn.LSTM(512, 64)  # the gallery's defaults, seeded the same way
+    page = soup(client.get("/models/lstm"))
+    figures = page.select(".gallery-figure")
+    for figure, (name, parameter) in zip(figures, lstm.named_parameters(), strict=True):
+        labels = [text.get_text() for text in figure.select("svg.heatmap > text")]
+        assert labels == ["i: input", "f: forget", "g: cell", "o: output"], name  # torch's order
+        rows = figure.select(".gallery-gates tbody tr")
+        for gate, row in enumerate(rows):
+            block = parameter.detach()[gate * 64 : (gate + 1) * 64].double()
+            cells = [td.get_text() for td in row.select("td")]
+            assert cells[0] == f"[{gate * 64}:{(gate + 1) * 64}]"
+            expected = [block.min(), block.max(), block.mean(), block.std()]
+            assert cells[1:] == [f"{value.item():.3g}" for value in expected], (name, gate)
+        assert "256 rows = 4 × hidden_size (64)" in figure.figcaption.get_text()
+
+
+def test_heat_map_scale_and_caption_agree(client):
+    page = soup(client.get("/models/lstm"))
+    for figure in page.select(".gallery-figure"):
+        bar_top = figure.select("svg.heatmap g text")[0].get_text()  # the colour bar's upper end
+        caption = figure.figcaption.get_text()
+        assert f"±{bar_top}" in caption or f"to {bar_top}:" in caption
+    weight = page.select(".gallery-figure")[0].figcaption.get_text()
+    assert "average of a block of about 4 × 8 values" in weight  # (256, 512) drawn as 64 x 64 squares

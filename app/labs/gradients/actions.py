@@ -63,6 +63,26 @@ class Action:
         return self.kind
 
 
+def action_label(text: str) -> str:
+    """Write a stored action (as the URL keeps it, e.g. step:sgd:0.1) as the code a learner clicked."""
+    kind, _sep, rest = text.partition(":")
+    args = rest.split(":") if rest else []
+    if kind == "forward":
+        return "loss = F.mse_loss(model(x), target)"
+    if kind == "backward":
+        return "loss.backward()"
+    if kind == "zero_grad":
+        return "zero_grad(set_to_none=False)" if args == ["false"] else "zero_grad()"
+    if kind == "step" and args and args[0] in OPTIMIZERS:
+        lr = f", lr={args[1]}" if len(args) > 1 else ""
+        return f"optimizer.step()  # {OPTIMIZERS[args[0]]}{lr}"
+    if kind in ("freeze", "unfreeze") and args:
+        return f"model.{args[0]}.requires_grad_({kind == 'unfreeze'})"
+    if kind == "add_tensor":
+        return f"model.{SHIFT} = torch.zeros(..., requires_grad=True)"
+    return text
+
+
 @dataclass(frozen=True)
 class FormDefaults:
     """Holds the form's fields that complete a short `step` action."""
@@ -72,7 +92,10 @@ class FormDefaults:
 
 
 def _grammar() -> str:
-    return "forward, backward, zero_grad, zero_grad:false, step:<sgd|rmsprop|adam>:<lr>, freeze:<name>, unfreeze:<name>, add_tensor"
+    return (
+        "forward, backward, zero_grad, zero_grad:false, step:<sgd|rmsprop|adam>:<lr>, freeze:<name>, unfreeze:<name>,"
+        " add_tensor"
+    )
 
 
 def _parse_lr(text: str) -> float:

@@ -249,10 +249,15 @@ def run(params: Params) -> Result:
                 optimizer_holds_registered=opt.param_groups[0]["params"][index] is model.get_parameter(name),
             )
         )
+    if not params.parameter and not rows[names.index(focus)].changed:
+        # The picture defaults to a parameter the statement changed, so it shows what the verdict says.
+        changed = next((row.name for row in rows if row.changed), None)
+        if changed is not None:
+            return run(params.model_copy(update={"parameter": changed}))
     code, statement = code_for(params, focus)
     first, second = outcome.after.names[0], outcome.after.names[1]
     title = _("Names and the objects they point at, before and after %(statement)s") % {"statement": statement}
-    labels = {"moved": _("moved"), "new": _("new"), "was": _("was")}
+    labels = {"moved": _("moved"), "new": _("new"), "was": _("was"), "values": _("values")}
     return Result(
         code=code,
         statement=statement,

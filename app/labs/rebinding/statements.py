@@ -16,6 +16,7 @@ from torch import nn
 from app.i18n import gettext as _
 from app.pictures.names import NameArrow, ObjectBox, Panel
 
+VALUES_SHOWN = 3  # values per object in the picture: enough to see a change, short enough to fit its box
 New = Callable[[torch.Tensor], torch.Tensor]  # records a tensor the statement creates, returns it
 
 
@@ -106,6 +107,7 @@ def snapshot(title: str, named: list[tuple[str, torch.Tensor]], keys: ObjectKeys
                 id=id(tensor),
                 data_ptr=tensor.data_ptr(),
                 version=tensor._version,
+                values=tensor.detach().flatten()[:VALUES_SHOWN].tolist(),
             ),
         )
     return Panel(title=title, names=arrows, objects=list(boxes.values()))

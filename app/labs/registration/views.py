@@ -40,7 +40,7 @@ VIEW_TABLES = (
     ViewTable("modules", "m._modules", (TYPE,), what=True),
     ViewTable(
         "plain_attributes",
-        N_("Plain attributes nothing registered (in m.__dict__)"),
+        N_("Plain attributes in m.__dict__, which torch does not register"),
         (TYPE, SHAPE, "requires_grad"),
         what=True,
         shape=True,

@@ -36,7 +36,7 @@ def test_each_exercise_is_a_labelled_form_with_hints_and_no_solution(web, exerci
     assert form["method"] == "post" and form["action"].startswith(f"{PAGES[exercise_id]}/exercises/{exercise_id}")
     textarea = form.select_one("textarea[name=code]")
     assert block.select_one(f"label[for={textarea['id']}]") is not None
-    assert textarea.text.removeprefix("\n") == SPECS[exercise_id].starter
+    assert textarea.text.removeprefix("\n") == SPECS[exercise_id].starter_in(lang)
     hints = block.select(".exercise-hints details.exercise-hint")
     assert len(hints) >= 2 and hints[1].find_parent("details") is hints[0]  # each hint opens the next
     assert block.select_one(".exercise-solution") is None
