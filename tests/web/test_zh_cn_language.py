@@ -29,15 +29,6 @@ ALLOWED = {
     *"PyTorch Python Parameter Lab Module Tensor autograd LSTM SGD Adam AdamW RMSprop GPU CPU CUDA MSE".split(),
     *"ViT SGE BatchNorm Kaiming Xavier English Ctrl Cmd Enter Mac NaN pickle".split(),
 }
-# Lessons 11 to 14 arrived while this test was written and still show English on zh-CN pages
-# (lab labels such as none/missing, "max |W - Wᵀ|", UnpicklingError outside code, "weight tying"). Strict: each
-# entry fails the run once its page is clean, so the list only shrinks.
-NOT_YET_CLEAN = {
-    "/lessons/tied-parameters",
-    "/labs/parametrizations",
-    "/lessons/parametrizations",
-    "/lessons/saving-and-loading",
-}
 MUST_TRANSLATE = {"min", "max", "mean", "std", "input", "output", "value", "values", "name", "shape", "type", "rows"}
 FULL_WIDTH_THEN_SPACE = re.compile(r"[，。：；！？、）](?=[ \t]+\S)")
 
@@ -81,15 +72,7 @@ def test_the_checker_finds_english_and_passes_code():
     assert english_words("backward 之后 model.weight.grad 与 p = torch.zeros(3)") == []
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        pytest.param(path, marks=pytest.mark.xfail(strict=True, reason="lessons 11-14: not yet translated"))
-        if path in NOT_YET_CLEAN
-        else path
-        for path in every_page()
-    ],
-)
+@pytest.mark.parametrize("path", every_page())
 def test_zh_cn_page_shows_no_english_outside_code(client, path):
     response = client.get(path, params={"lang": "zh-CN"})
     assert response.status_code == 200
