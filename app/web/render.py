@@ -14,6 +14,7 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 
+from app.course.notebook import lab_query
 from app.i18n import LOCALE_NAMES, LOCALES, current_locale, gettext, ngettext
 from app.settings import REPO_ROOT
 
@@ -117,6 +118,7 @@ def build_environment() -> Environment:
     environment.filters["py"] = python_bool
     environment.filters["shape"] = shape_text
     environment.globals["history_links"] = history_links
+    environment.globals["lab_query"] = lab_query  # a lab state's inputs as a query (download links)
     return environment
 
 
