@@ -75,12 +75,12 @@ def _reports_error(value: Any, name: str = "") -> bool:
 def names_used(code: str) -> tuple[list[str], set[str]]:
     """Return the names code reads (in order of first use) and the names it defines anywhere."""
     tree = ast.parse(code)
-    read: list[str] = []
+    read: list[tuple[int, int, str]] = []
     defined: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
             if isinstance(node.ctx, ast.Load):
-                read.append(node.id)
+                read.append((node.lineno, node.col_offset, node.id))
             else:
                 defined.add(node.id)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -91,7 +91,7 @@ def names_used(code: str) -> tuple[list[str], set[str]]:
             defined.add(node.arg)
         elif isinstance(node, ast.ExceptHandler) and node.name:
             defined.add(node.name)
-    return list(dict.fromkeys(read)), defined
+    return list(dict.fromkeys(name for _line, _column, name in sorted(read))), defined
 
 
 def free_names(code: str) -> list[str]:
@@ -132,6 +132,7 @@ def setup_for(code: str, home: str = LAB_PACKAGE) -> str:
                     source = textwrap.dedent(inspect.getsource(value))
                     need(source, seen | {name})
                     definitions[name] = source
+
     need(code, frozenset())
     parts = ["\n".join(sorted(imports, key=lambda line: (line.startswith("from"), line)))] if imports else []
     return "\n\n\n".join(parts + [source.strip("\n") for source in definitions.values()])

@@ -90,12 +90,13 @@ def _torch_cell() -> NotebookNode:
 def lab_cells(state: LabState, site: str) -> list[NotebookNode]:
     """Write one lab state as cells: a heading with a link to the state, what the code needs, the code."""
     code: LabCode = lab_code(state)
-    intro = _("The code the site ran for this state ([open it on the site](%(url)s)).") % {
-        "url": lab_url(state, site)
-    }
+    intro = _("The code the site ran for this state ([open it on the site](%(url)s)).") % {"url": lab_url(state, site)}
     if code.may_raise:
-        intro += " " + _("If torch raises an exception below, that is the answer the page shows, not a broken notebook.")
-    cells = [new_markdown_cell(f"### {_('Lab: %(title)s') % {'title': _(state.lab.title)}}\n\n{intro}")]
+        intro += " " + _(
+            "If torch raises an exception below, that is the answer the page shows, not a broken notebook."
+        )
+    heading = _("Lab: %(title)s") % {"title": _(state.lab.title)}
+    cells = [new_markdown_cell(f"### {heading}\n\n{intro}")]
     if code.setup:
         note = "# " + _("What the code below needs: imports and the site's own definitions.")
         cells.append(new_code_cell(f"{note}\n{code.setup}"))

@@ -37,10 +37,12 @@ def _string_literal(text: str) -> str:
 def check_cells(part: CheckPart, probe: str) -> list:
     """Write a check: the question and its options, the probe that answers it, the feedback."""
     options = "\n".join(f"- `{option.key}`: {option.text_html}" for option in part.options)
+    predict = _("Predict, then run:")
     question = new_markdown_cell(
-        f"**{_('Predict, then run')}:** {part.question_html}\n\n{options}\n\n"
+        f"**{predict}** {part.question_html}\n\n{options}\n\n"
         + _("Choose an option, then run the next cell: torch answers with the lesson's own probe.")
     )
+    answers, produced = _("torch answers:"), _("torch produced:")
     setup = setup_for(probe)
     code = "\n".join(
         [
@@ -50,16 +52,18 @@ def check_cells(part: CheckPart, probe: str) -> list:
             "shown = None  # the probe may set it to the value torch produced",
             probe.strip("\n"),
             "",
-            f"print({_('torch answers:')!r}, answer)",
+            f"print({answers!r}, answer)",
             "if shown is not None:",
-            f"    print({_('torch produced:')!r}, shown)",
+            f"    print({produced!r}, shown)",
         ]
     ).lstrip("\n")
     cells = [question, new_code_cell(code, metadata={"parameter_lab": {"check": part.check_id}})]
     feedback = [f"- `{option.key}`: {option.feedback_html}" for option in part.options if option.feedback_html]
     if feedback:
         summary = _("What each answer tells you")
-        cells.append(new_markdown_cell(f"<details><summary>{summary}</summary>\n\n" + "\n".join(feedback) + "\n\n</details>"))
+        cells.append(
+            new_markdown_cell(f"<details><summary>{summary}</summary>\n\n" + "\n".join(feedback) + "\n\n</details>")
+        )
     return cells
 
 
@@ -84,7 +88,8 @@ CHECK_FUNCTION = r'''def check_exercise(checker, labels, mistakes, words):
             if name not in found:
                 found.append(name)
 
-    checks, namespace, report, stage, error = {"__name__": "plab_check"}, {"__name__": "__main__"}, Report(), "code", None
+    checks, namespace, report = {"__name__": "plab_check"}, {"__name__": "__main__"}, Report()
+    stage, error = "code", None
     exec(compile(checker, "<check>", "exec"), checks)
     linecache.cache["<cell>"] = (len(learner), None, learner.splitlines(True), "<cell>")
     try:
@@ -115,13 +120,16 @@ CHECK_FUNCTION = r'''def check_exercise(checker, labels, mistakes, words):
 
 def exercise_cells(part: ExercisePart, spec: ExerciseSpec) -> list:
     """Write an exercise: the task and hints, the starter code, the cell that checks it."""
+    total = len(part.hints_html)
     hints = "\n".join(
-        f"<details><summary>{_('Hint %(n)s') % {'n': number}}</summary>\n\n{hint}\n\n</details>\n"
+        f"<details><summary>{_('Hint %(number)s of %(total)s') % {'number': number, 'total': total}}</summary>\n\n"
+        f"{hint}\n\n</details>\n"
         for number, hint in enumerate(part.hints_html, start=1)
     )
     checks = "\n".join(f"- {invariant.label_html}" for invariant in part.invariants)
+    heading, tested = _("Exercise"), _("What the check tests:")
     task = new_markdown_cell(
-        f"### {_('Exercise')}\n\n{part.statement_html}\n\n{hints}\n**{_('What the check tests')}:**\n\n{checks}\n\n"
+        f"### {heading}\n\n{part.statement_html}\n\n{hints}\n**{tested}**\n\n{checks}\n\n"
         + _("Write your solution in the next cell and run it, then run the cell after it to check it.")
     )
     labels = {i.invariant_id: (plain_text(i.label_html), plain_text(i.feedback_html)) for i in part.invariants}
