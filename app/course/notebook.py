@@ -55,14 +55,13 @@ def lab_query(state: LabState) -> str:
 
 
 def lab_url(state: LabState, site: str) -> str:
-    """Return the address of a lab state's own page on the site."""
-    query = lab_query(state)
-    return f"{site.rstrip('/')}/labs/{state.lab.id}" + (f"?{query}" if query else "")
+    """Return the address of a lab state's own page on the site, in the current language."""
+    query = "&".join(part for part in (lab_query(state), urlencode({"lang": current_locale.get()})) if part)
+    return f"{site.rstrip('/')}/labs/{state.lab.id}?{query}"
 
 
 def _code_span(value: str) -> str:
-    fence = "``" if "`" in value else "`"
-    return f"{fence} {value} {fence}" if fence == "``" else f"`{value}`"
+    return f"`` {value} ``" if "`" in value else f"`{value}`"  # a value holding a backtick needs a wider fence
 
 
 def fill_facts(markdown: str, computed: dict[str, str]) -> str:

@@ -19,7 +19,6 @@ TAG = re.compile(r"<[^>]+>")
 # A cell that may raise on purpose (a torch error that is the lesson, or an unfinished exercise):
 # nbclient and nbval run on past it, as Jupyter's own convention says.
 RAISES = "raises-exception"
-CHECK_MARKER = "check_exercise("  # how the check cell finds the learner's cell: the last one without it
 
 
 def plain_text(fragment: str) -> str:
@@ -43,7 +42,7 @@ def check_cells(part: CheckPart, probe: str) -> list:
         + _("Choose an option, then run the next cell: torch answers with the lesson's own probe.")
     )
     answers, produced = _("torch answers:"), _("torch produced:")
-    setup = setup_for(probe)
+    setup = setup_for(probe + "\ntorch.manual_seed(0)")  # what the probe uses, and torch for the seed
     code = "\n".join(
         [
             setup,
@@ -67,6 +66,8 @@ def check_cells(part: CheckPart, probe: str) -> list:
     return cells
 
 
+# The harness of app/course/exercise_harness.py, minus the sandbox: the learner's cell is the last
+# input in IPython's history (`In`) that is not a check cell (those call check_exercise).
 CHECK_FUNCTION = r'''def check_exercise(checker, labels, mistakes, words):
     """Run the learner's last cell again in a fresh namespace, then the exercise's own checks."""
     import contextlib

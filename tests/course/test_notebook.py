@@ -178,15 +178,41 @@ def test_lab_scripts_run_alone_with_nothing_but_torch(tmp_path):
 # ---------------------------------------------------------------- slow: run them in Jupyter kernels
 
 
-def execute(notebook):
-    """Run a notebook top to bottom in a fresh python3 kernel (one set-up shared by every test)."""
-    from nbclient import NotebookClient
+class FreshKernels:
+    """Hand out a fresh python3 kernel per notebook, the next one already booting while the current
+    notebook runs (kernel start-up is most of a small notebook's cost on two busy cores)."""
 
-    client = NotebookClient(
-        notebook, timeout=CELL_TIMEOUT, startup_timeout=CELL_TIMEOUT, kernel_name="python3", resources={}
-    )
-    client.execute(cwd=tempfile.gettempdir())  # away from the repo, so `app` cannot be imported
-    return notebook
+    def __init__(self):
+        self.ahead = self._start()
+
+    @staticmethod
+    def _start():
+        from jupyter_client.manager import KernelManager
+
+        manager = KernelManager(kernel_name="python3")
+        manager.start_kernel(cwd=tempfile.gettempdir())  # away from the repo, so `app` cannot be imported
+        return manager
+
+    def run(self, notebook):
+        """Run a notebook top to bottom in its own fresh kernel, each cell bounded by CELL_TIMEOUT."""
+        from nbclient import NotebookClient
+
+        manager, self.ahead = self.ahead, self._start()
+        try:
+            NotebookClient(notebook, km=manager, timeout=CELL_TIMEOUT, startup_timeout=CELL_TIMEOUT).execute()
+        finally:
+            manager.shutdown_kernel(now=True)
+        return notebook
+
+    def close(self):
+        self.ahead.shutdown_kernel(now=True)
+
+
+@pytest.fixture(scope="module")
+def kernels():
+    pool = FreshKernels()
+    yield pool
+    pool.close()
 
 
 def with_output_probes(notebook, states):
@@ -212,11 +238,11 @@ def timings():
 
 @pytest.mark.slow_notebooks
 @pytest.mark.parametrize(("locale", "lesson"), LESSONS, ids=[f"{loc}-{lesson.slug}" for loc, lesson in LESSONS])
-def test_lesson_notebook_runs_in_a_fresh_kernel(locale, lesson, timings):
+def test_lesson_notebook_runs_in_a_fresh_kernel(locale, lesson, kernels, timings):
     states = starting_states(lesson)
     notebook = with_output_probes(build(lesson), states)
     started = time.perf_counter()
-    execute(notebook)
+    kernels.run(notebook)
     timings[f"{locale}/{lesson.slug}"] = time.perf_counter() - started
     for cell in notebook.cells:
         if cell.cell_type != "code":
@@ -240,7 +266,7 @@ def test_lesson_notebook_runs_in_a_fresh_kernel(locale, lesson, timings):
 
 @pytest.mark.slow_notebooks
 @pytest.mark.parametrize("locale", LOCALES)
-def test_exercise_checks_pass_with_the_solution(locale):
+def test_exercise_checks_pass_with_the_solution(locale, kernels):
     """Paste each solution over its starter: every exercise's check cell then passes."""
     cells = []
     for lesson in COURSE.lessons[locale]:
@@ -251,7 +277,7 @@ def test_exercise_checks_pass_with_the_solution(locale):
             if role in ("starter", "check"):
                 cells.append(cell)
     assert len(cells) == 2 * len(COURSE.exercises)
-    execute(new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}}))
+    kernels.run(new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}}))
     for cell in cells:
         if cell.metadata["parameter_lab"]["role"] == "check":
             assert errors_of(cell) == [], text_of(cell)
