@@ -3,7 +3,6 @@
 import warnings
 
 import pytest
-from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 
 from app.main import create_app
@@ -20,8 +19,3 @@ def app():
 def client(app):
     with TestClient(app) as test_client:
         yield test_client
-
-
-def soup(response) -> BeautifulSoup:
-    """Parse an HTML response."""
-    return BeautifulSoup(response.text, "html.parser")
