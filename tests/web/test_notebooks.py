@@ -10,7 +10,7 @@ from app.course.lab_code import lab_code
 from app.i18n import LOCALES
 from app.labs import LAB_BY_ID
 from app.labs.base import evaluate
-from tests.conftest import soup
+from tests.helpers import soup
 
 
 def notebook_of(response):
