@@ -7,6 +7,7 @@ own probe, and each exercise with its starter code and a cell checking it by the
 (app/course/notebook_cells.py). A lab state also becomes a plain Python script.
 """
 
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from urllib.parse import urlencode
@@ -27,6 +28,7 @@ from app.i18n import gettext as _
 from app.labs.base import LabState
 
 MEDIA_TYPE = "application/x-ipynb+json"
+SITE_LINK = re.compile(r"(\]\(|href=\")/(?!/)")  # a Markdown or HTML link to a page of the site
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
 
@@ -104,7 +106,11 @@ def lab_cells(state: LabState, site: str) -> list[NotebookNode]:
     return cells
 
 
-def _notebook(cells: list[NotebookNode], about: dict) -> NotebookNode:
+def _notebook(cells: list[NotebookNode], about: dict, site: str) -> NotebookNode:
+    if site:  # a notebook has no site around it: a link to one of its pages must say where that is
+        for cell in cells:
+            if cell.cell_type == "markdown":
+                cell.source = SITE_LINK.sub(lambda m: f"{m[1]}{site.rstrip('/')}/", cell.source)
     notebook = new_notebook(cells=cells)
     notebook.metadata = {
         "kernelspec": dict(KERNELSPEC),
@@ -149,14 +155,15 @@ def lesson_notebook(
                 cells += exercise_cells(part, exercises[part.exercise_id])
             else:  # a new kind of part must say how it becomes cells
                 raise TypeError(f"no notebook cells for a lesson part of kind {part.kind!r}")
-        return _notebook(cells, {"lesson": lesson.slug, "locale": lesson.locale, "facts": computed})
+        return _notebook(cells, {"lesson": lesson.slug, "locale": lesson.locale, "facts": computed}, site)
 
 
 def lab_notebook(state: LabState, site: str = "") -> NotebookNode:
     """Write one lab state as a notebook, in the current locale."""
     title = _(state.lab.title)
     cells = [new_markdown_cell(f"# {title}\n\n{_(state.lab.summary)}"), _torch_cell(), *lab_cells(state, site)]
-    return _notebook(cells, {"lab": state.lab.id, "locale": current_locale.get(), "state": lab_query(state)})
+    about = {"lab": state.lab.id, "locale": current_locale.get(), "state": lab_query(state)}
+    return _notebook(cells, about, site)
 
 
 def lab_script(state: LabState, site: str = "") -> str:

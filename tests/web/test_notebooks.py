@@ -38,6 +38,7 @@ def test_every_lesson_downloads_as_a_notebook_in_its_language(app, client, local
         markdown = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
         for value in shown:
             assert f"`{value}`" in markdown
+        assert "](/" not in markdown and 'href="/' not in markdown  # links name the site: no site around a file
 
 
 def test_notebook_words_follow_the_language(client):
