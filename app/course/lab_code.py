@@ -146,7 +146,8 @@ def lab_code(state: LabState) -> LabCode:
     ordered = [text for name, text in fields if name.endswith("source")] + [
         text for name, text in fields if not name.endswith("source")
     ]
-    pieces = tuple(dict.fromkeys(piece.strip("\n") + "\n" for piece in ordered))
+    # Not deduplicated: a history repeats the same statement (two forwards) and each one ran.
+    pieces = tuple(piece.strip("\n") + "\n" for piece in ordered)
     return LabCode(
         setup=setup_for("\n\n".join(pieces), home=state.lab.run.__module__),
         pieces=pieces,

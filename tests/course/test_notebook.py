@@ -282,3 +282,16 @@ def test_exercise_checks_pass_with_the_solution(locale, kernels):
         if cell.metadata["parameter_lab"]["role"] == "check":
             assert errors_of(cell) == [], text_of(cell)
             assert "✗" not in text_of(cell)
+
+
+@pytest.mark.slow_notebooks
+def test_a_lab_history_notebook_runs_and_reaches_the_pages_loss(kernels):
+    """A lab state from a URL (a gradients history) runs as its own notebook and ends where the page does."""
+    actions = ["forward", "backward", "step:sgd:0.1", "zero_grad", "forward"]
+    state = evaluate(LAB_BY_ID["gradients"], {"a": actions})
+    notebook = lab_notebook(state)
+    notebook.cells.append(new_code_cell(f"print({PROBE_MARK!r} + repr(loss.item()))"))
+    kernels.run(notebook)
+    assert all(errors_of(cell) == [] for cell in notebook.cells if cell.cell_type == "code")
+    printed = float(text_of(notebook.cells[-1]).split(PROBE_MARK, 1)[1])
+    assert printed == pytest.approx(state.result.losses[-1], rel=1e-6)
