@@ -6,11 +6,13 @@ that imports torch and never FastAPI or Jinja. Adding one means adding it here, 
 
 from app.labs import (
     buffers,
+    checkpoint,
     detach_clone_view,
     devices,
     gallery,
     gradients,
     initialisation,
+    parametrizations,
     rebinding,
     registration,
     tensor_or_parameter,
@@ -29,5 +31,7 @@ LABS: tuple[Lab, ...] = (
     detach_clone_view.LAB,  # lesson 8
     devices.LAB,  # lesson 9
     training.LAB,  # lesson 10
+    parametrizations.LAB,  # lesson 13
+    checkpoint.LAB,  # lesson 14
 )
 LAB_BY_ID: dict[str, Lab] = {lab.id: lab for lab in LABS}

@@ -23,6 +23,7 @@ FREEZE_BODY = (
     '    for name, p in lstm.named_parameters():\n        if name.startswith("weight_ih_"):\n'
     "            p.requires_grad_(False)"
 )
+RENAME_HEAD = '        if key.startswith("classifier."):\n            key = "head." + key.removeprefix("classifier.")'
 BUFFER_INIT = '        self.register_buffer("running_mean", torch.zeros(features))'
 ATTEMPTS = {
     "scale starter": (
@@ -188,6 +189,109 @@ ATTEMPTS = {
         ["no_centre_class"],
         set(),
     ),
+    "symmetric starter": (
+        ("symmetric_weight", SPECS["symmetric_weight"].starter),
+        "failed",
+        ["fixed_once"],
+        {"parametrized", "optimizer_holds_original", "symmetric_after_steps"},
+    ),
+    "symmetric but frozen": (
+        variant(
+            "symmetric_weight",
+            "starter",
+            "    return layer\n",
+            "    layer.requires_grad_(False)\n    return layer\n",
+        ),
+        "failed",
+        ["frozen"],
+        {"parametrized", "optimizer_holds_original", "still_trains"},
+    ),
+    "symmetric parametrization that is not": (
+        variant("symmetric_weight", "solution", "return X.triu() + X.triu(1).transpose(-1, -2)", "return X.triu()"),
+        "failed",
+        ["not_symmetric"],
+        {"symmetric_now", "symmetric_after_steps"},
+    ),
+    "symmetric renamed": (
+        ("symmetric_weight", SPECS["symmetric_weight"].solution.replace("make_symmetric", "symmetrize")),
+        "failed",
+        ["no_function"],
+        set(),
+    ),
+    **{
+        f"checkpoint {name}": attempt
+        for name, attempt in {
+            "starter": (
+                ("load_renamed_checkpoint", SPECS["load_renamed_checkpoint"].starter),
+                "failed",
+                ["raw_keys"],
+                {"all_loaded"},
+            ),
+            "prefix only": (
+                variant("load_renamed_checkpoint", "solution", RENAME_HEAD, "        pass"),
+                "failed",
+                ["prefix_only"],
+                {"all_loaded"},
+            ),
+            "head only": (
+                variant(
+                    "load_renamed_checkpoint",
+                    "solution",
+                    '        key = key.removeprefix("module.")\n' + RENAME_HEAD,
+                    '        key = key.replace("classifier.", "head.")',
+                ),
+                "failed",
+                ["head_only"],
+                {"all_loaded"},
+            ),
+            "not strict": (
+                variant(
+                    "load_renamed_checkpoint",
+                    "solution",
+                    "load_state_dict(renamed)",
+                    "load_state_dict(renamed, strict=False)",
+                ),
+                "failed",
+                ["not_strict"],
+                {"still_strict"},
+            ),
+            "strict=False on raw keys": (
+                variant(
+                    "load_renamed_checkpoint",
+                    "starter",
+                    "load_state_dict(state)",
+                    "load_state_dict(state, strict=False)",
+                ),
+                "failed",
+                ["not_strict"],
+                {"all_loaded", "still_strict"},
+            ),
+            "replaced parameters": (
+                variant(
+                    "load_renamed_checkpoint",
+                    "solution",
+                    "    model.load_state_dict(renamed)",
+                    "    for key, value in renamed.items():\n"
+                    '        layer, name = key.split(".")\n'
+                    "        setattr(getattr(model, layer), name, nn.Parameter(value.clone()))\n"
+                    "    if len(renamed) < 4:\n"
+                    '        raise KeyError("body.bias")',
+                ),
+                "failed",
+                ["replaced_parameters"],
+                {"same_objects", "optimizer_still_works"},
+            ),
+            "renamed function": (
+                (
+                    "load_renamed_checkpoint",
+                    SPECS["load_renamed_checkpoint"].solution.replace("def load_renamed", "def load"),
+                ),
+                "failed",
+                ["no_function"],
+                set(),
+            ),
+        }.items()
+    },
 }
 
 
@@ -198,8 +302,15 @@ def outcomes(check_attempts):
     return check_attempts(attempts)
 
 
-def test_there_are_four_exercises():
-    assert set(SPECS) == {"register_scale", "zero_parameters", "freeze_lstm_input", "running_mean_buffer"}
+def test_every_exercise_is_known_here():
+    assert set(SPECS) == {
+        "register_scale",
+        "zero_parameters",
+        "freeze_lstm_input",
+        "running_mean_buffer",
+        "symmetric_weight",
+        "load_renamed_checkpoint",
+    }
 
 
 @pytest.mark.parametrize("exercise_id", sorted(SPECS))
