@@ -4,7 +4,8 @@ A lab's result shows its code in fields named `code`, `source`, `<something>_cod
 `<something>_source` (nested results and lists too, e.g. one `code` per step of a history). Those
 pieces name classes and functions the site defines (`LinearBias`, `SmallConvNet`) and assume the
 `torch`/`nn` imports, so each name the pieces use but never define is resolved here: a known import,
-or the source of the class or function that the lab's own modules hold, read with `inspect`.
+a module the lab's own module imported under that name (torch's or Python's), or the source of the
+class or function that the lab's modules hold, read with `inspect`.
 Nothing is special-cased per lab or per lesson, so a new lab's code is picked up the same way.
 """
 
@@ -100,6 +101,19 @@ def free_names(code: str) -> list[str]:
     return [name for name in read if name not in defined and not hasattr(builtins, name)]
 
 
+def _module_import(name: str, home: str) -> str | None:
+    """Write the import of a module the lab's own module knows as `name` (torch's or Python's own)."""
+    value = vars(sys.modules[home]).get(name) if home in sys.modules else None
+    if not inspect.ismodule(value) or value.__name__.split(".")[0] not in ("torch", *sys.stdlib_module_names):
+        return None
+    package, _dot, leaf = value.__name__.rpartition(".")
+    if value.__name__ == name:
+        return f"import {name}"
+    if leaf == name:
+        return f"from {package} import {name}"
+    return f"import {value.__name__} as {name}"
+
+
 def _site_definition(name: str, home: str) -> object | None:
     """Find the class or function `name` in the lab's module, else in any lab module."""
     modules = [sys.modules.get(home)] + [
@@ -123,9 +137,10 @@ def setup_for(code: str, home: str = LAB_PACKAGE) -> str:
 
     def need(text: str, seen: frozenset[str]) -> None:
         for name in free_names(text):
-            if name in IMPORTS:
-                if IMPORTS[name] not in imports:
-                    imports.append(IMPORTS[name])
+            line = IMPORTS.get(name) or _module_import(name, home)
+            if line is not None:
+                if line not in imports:
+                    imports.append(line)
             elif name not in definitions and name not in seen:
                 value = _site_definition(name, home)
                 if value is not None:
