@@ -19,9 +19,17 @@ from nbformat.v4 import new_code_cell, new_notebook
 from app.course.checks import run_probe
 from app.course.facts import compute
 from app.course.lab_code import free_names, lab_code, setup_for
-from app.course.lessons import FACT, LabPart, MarkdownPart
+from app.course.lessons import LabPart, MarkdownPart
 from app.course.loading import load_course
-from app.course.notebook import lab_notebook, lab_query, lab_script, lesson_file_name, lesson_notebook, speaking
+from app.course.notebook import (
+    fill_facts,
+    lab_notebook,
+    lab_query,
+    lab_script,
+    lesson_file_name,
+    lesson_notebook,
+    speaking,
+)
 from app.i18n import LOCALES
 from app.labs import LAB_BY_ID, LABS
 from app.labs.base import evaluate
@@ -95,9 +103,9 @@ def test_lesson_notebook_is_valid_and_complete(locale, lesson):
     markdown = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
     assert "[[fact:" not in markdown
     for fact_id in lesson.fact_ids:  # filled with the value torch computes now, as the page shows it
-        assert f"`{compute(fact_id)}`" in markdown, fact_id
+        assert compute(fact_id) in markdown, fact_id
     prose = [part for part in lesson.parts if isinstance(part, MarkdownPart)]
-    assert all(FACT.sub("", part.markdown).split("\n")[0][:30] in markdown for part in prose)
+    assert all(fill_facts(part.markdown, {}).split("\n")[0] in markdown for part in prose)
 
 
 def test_starter_code_is_the_lessons_own():
