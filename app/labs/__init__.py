@@ -12,10 +12,12 @@ from app.labs import (
     gallery,
     gradients,
     initialisation,
+    lazy_modules,
     parametrizations,
     rebinding,
     registration,
     tensor_or_parameter,
+    tied_parameters,
     training,
 )
 from app.labs.base import Lab
@@ -31,6 +33,8 @@ LABS: tuple[Lab, ...] = (
     detach_clone_view.LAB,  # lesson 8
     devices.LAB,  # lesson 9
     training.LAB,  # lesson 10
+    tied_parameters.LAB,  # lesson 11
+    lazy_modules.LAB,  # lesson 12
     parametrizations.LAB,  # lesson 13
     checkpoint.LAB,  # lesson 14
 )

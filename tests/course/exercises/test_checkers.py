@@ -25,6 +25,8 @@ FREEZE_BODY = (
 )
 RENAME_HEAD = '        if key.startswith("classifier."):\n            key = "head." + key.removeprefix("classifier.")'
 BUFFER_INIT = '        self.register_buffer("running_mean", torch.zeros(features))'
+TIE_LINE = "    model.decoder.weight = model.embedding.weight"
+MATERIALIZE_BODY = "    with torch.no_grad():\n        model(torch.zeros(1, in_features))"
 ATTEMPTS = {
     "scale starter": (
         ("register_scale", SPECS["register_scale"].starter),
@@ -183,6 +185,84 @@ ATTEMPTS = {
         ["not_persistent"],
         {"in_state_dict"},
     ),
+    "tie starter": (
+        ("tie_weights", SPECS["tie_weights"].starter),
+        "failed",
+        ["copied_values"],
+        {"same_object", "listed_once", "one_grad_for_both", "tied_after_step"},
+    ),
+    "tie through .data": (
+        variant("tie_weights", "solution", TIE_LINE, "    model.decoder.weight.data = model.embedding.weight.data"),
+        "failed",
+        ["shared_storage"],
+        {"same_object", "listed_once", "one_grad_for_both"},
+    ),
+    "tie with a new Parameter around the weight": (
+        variant("tie_weights", "solution", TIE_LINE, "    model.decoder.weight = nn.Parameter(model.embedding.weight)"),
+        "failed",
+        ["shared_storage"],
+        {"same_object", "listed_once", "one_grad_for_both"},
+    ),
+    "tie the other way round": (
+        variant("tie_weights", "solution", TIE_LINE, "    model.embedding.weight = model.decoder.weight"),
+        "failed",
+        ["wrong_way"],
+        {"keeps_embedding"},
+    ),
+    "tie a detached tensor": (
+        variant("tie_weights", "solution", TIE_LINE, "    model.decoder.weight = model.embedding.weight.detach()"),
+        "code_error",
+        ["plain_tensor"],
+        set(),
+    ),
+    "tie nothing": (
+        variant("tie_weights", "solution", TIE_LINE, "    pass"),
+        "failed",
+        ["untouched"],
+        {"same_object", "listed_once", "one_grad_for_both", "tied_after_step"},
+    ),
+    "materialize starter": (
+        ("materialize_lazy", SPECS["materialize_lazy"].starter),
+        "failed",
+        ["no_forward"],
+        {"none_uninitialized", "first_layer_shape", "all_linear"},
+    ),
+    "materialize with the wrong size": (
+        variant("materialize_lazy", "solution", "torch.zeros(1, in_features)", "torch.zeros(1, 10)"),
+        "failed",
+        ["wrong_size"],
+        {"first_layer_shape"},
+    ),
+    "materialize with backward": (
+        variant(
+            "materialize_lazy", "solution", MATERIALIZE_BODY, "    model(torch.zeros(1, in_features)).sum().backward()"
+        ),
+        "failed",
+        ["called_backward"],
+        {"no_grad_left"},
+    ),
+    "materialize by replacing the layers": (
+        variant(
+            "materialize_lazy",
+            "solution",
+            MATERIALIZE_BODY,
+            "    model[0] = nn.Linear(in_features, 16)\n    model[2] = nn.Linear(16, 4)",
+        ),
+        "failed",
+        ["replaced_layers"],
+        {"same_objects"},
+    ),
+    "materialize counting first": (
+        variant(
+            "materialize_lazy",
+            "solution",
+            MATERIALIZE_BODY,
+            "    print(sum(p.numel() for p in model.parameters()))\n" + MATERIALIZE_BODY,
+        ),
+        "code_error",
+        ["counted_too_early"],
+        set(),
+    ),
     "buffer class renamed": (
         ("running_mean_buffer", SPECS["running_mean_buffer"].solution.replace("Centre", "Center")),
         "failed",
@@ -308,6 +388,8 @@ def test_every_exercise_is_known_here():
         "zero_parameters",
         "freeze_lstm_input",
         "running_mean_buffer",
+        "tie_weights",
+        "materialize_lazy",
         "symmetric_weight",
         "load_renamed_checkpoint",
     }
