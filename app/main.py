@@ -12,7 +12,7 @@ from app.runner.service import CodeRunner
 from app.serving.malloc_tuning import keep_freed_memory
 from app.serving.warmup import start_background_warm_up
 from app.settings import Settings
-from app.web import api, cells, errors, exercises, gallery, openapi, pages, run
+from app.web import api, cells, errors, exercises, gallery, notebooks, openapi, pages, run
 from app.web.middleware import LocaleAndSecurityMiddleware
 
 
@@ -63,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(run.router)
     api.add_lab_routes(app)
+    app.include_router(notebooks.router)  # before pages: /lessons/{slug} would take 'x.ipynb' as a slug
     app.include_router(pages.router)
     app.include_router(gallery.router)
     gallery.add_api_routes(app)
