@@ -120,7 +120,7 @@ def test_starter_code_is_the_lessons_own():
             if part.kind == "cell":
                 assert cells[part.cell_id] == part.code.strip("\n")
         starters = [c.source for c in notebook.cells if c.metadata.get("parameter_lab", {}).get("role") == "starter"]
-        assert starters == [COURSE.exercises[e].starter for e in lesson.exercise_ids]
+        assert starters == [part.starter for part in lesson.parts if part.kind == "exercise"]  # in its language
 
 
 def test_free_names_and_setup():

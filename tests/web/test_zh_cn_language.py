@@ -28,6 +28,7 @@ WORD = re.compile(r"[A-Za-z]{2,}")
 ALLOWED = {
     *"PyTorch Python Parameter Lab Module Tensor autograd LSTM SGD Adam AdamW RMSprop GPU CPU CUDA MSE".split(),
     *"ViT SGE BatchNorm Kaiming Xavier English Ctrl Cmd Enter Mac NaN pickle".split(),
+    *"Jupyter VS Code Colab".split(),  # the tools a downloaded notebook opens in
 }
 # Lessons 11 to 14 arrived while this test was written and still show English on zh-CN pages
 # (lab labels such as none/missing, "max |W - Wᵀ|", UnpicklingError outside code, "weight tying"). Strict: each
