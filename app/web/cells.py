@@ -5,23 +5,16 @@ place); the editor script posts the same form with HX-Request and swaps in the o
 A POST fits code of any allowed size, where a URL would not.
 """
 
-from urllib.parse import parse_qs
-
 from fastapi import APIRouter, HTTPException, Request
 
 from app.i18n import gettext as _
 from app.runner.service import RunResult
+from app.web import classroom
 from app.web.pages import CellRun, find_lesson, lesson_context
 from app.web.render import is_htmx, render, render_fragment
-from app.web.run import HTTP_STATUS, client_key, read_body
+from app.web.run import HTTP_STATUS, parse_form, read_body
 
 router = APIRouter(include_in_schema=False)
-
-
-def parse_form(body: bytes) -> dict[str, str]:
-    """Parse a urlencoded form strictly (UTF-8); the last value of a repeated key wins."""
-    fields = parse_qs(body.decode("ascii"), keep_blank_values=True, encoding="utf-8", errors="strict")
-    return {key: values[-1] for key, values in fields.items()}
 
 
 @router.post("/lessons/{slug}")
@@ -48,8 +41,9 @@ async def run_cell(request: Request, slug: str):
             413,
         )
     else:
-        result = await runner.run(code, client_key(request))
+        result = await runner.run(code, await classroom.limit_key(request))
         status = HTTP_STATUS.get(result.status, 200)
+        await classroom.record_cell(request, slug, cell_id, result.status)
     headers = {"Retry-After": str(result.retry_after)} if result.retry_after else {}
     if is_htmx(request):
         response = render_fragment(request, "_cell.html", "cell_output", cell_id, result, status=status)

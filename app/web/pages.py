@@ -16,6 +16,7 @@ from app.i18n import gettext as _
 from app.labs import LAB_BY_ID, LABS
 from app.labs.base import evaluate
 from app.runner.service import RunResult
+from app.web import classroom
 from app.web.checks import CheckState, asked_check, judge
 from app.web.lab_inputs import TooManyValues, query_inputs
 from app.web.render import THEME_COOKIE, THEMES, is_htmx, render, render_fragment
@@ -69,7 +70,9 @@ def _lab_response(request: Request, state, template: str, context: dict):
 
 @router.get("/")
 async def index(request: Request):
-    return render(request, "index.html", {"lessons": lessons_here(request)})
+    lessons = lessons_here(request)
+    progress = await classroom.class_progress(request, lessons)
+    return render(request, "index.html", {"lessons": lessons, "class_progress": progress})
 
 
 def find_lesson(request: Request, slug: str) -> tuple[tuple[Lesson, ...], int]:
@@ -125,12 +128,17 @@ async def lesson_page(request: Request, slug: str):
         lessons, position = find_lesson(request, slug)
         part = asked_check(request, lessons[position])
         state = judge(request, part)
+        await classroom.record_check(request, slug, part.check_id, state)
         return render_fragment(
             request, "_check.html", "check_block", part, state, f"/lessons/{slug}", status=422 if state.error else 200
         )
     context, target = lesson_context(request, slug)
     if target is not None:
         return _lab_response(request, target, "lesson.html", context)
+    for kind, *rest in context["parts"]:
+        if kind == "check" and rest[1].probe is not None:
+            await classroom.record_check(request, slug, rest[0].check_id, rest[1])
+    await classroom.record_lesson(request, slug)
     answered_badly = any(kind == "check" and rest[1].error for kind, *rest in context["parts"])
     return render(request, "lesson.html", context, status=422 if answered_badly else 200)
 

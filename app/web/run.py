@@ -5,6 +5,7 @@ The run route is async and awaits the sandbox, so a slow run holds no request th
 """
 
 import json
+from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
@@ -37,6 +38,12 @@ async def read_body(request: Request, limit: int) -> bytes | None:
         if len(body) > limit:
             return None
     return bytes(body)
+
+
+def parse_form(body: bytes) -> dict[str, str]:
+    """Parse a urlencoded form strictly (UTF-8); the last value of a repeated key wins."""
+    fields = parse_qs(body.decode("ascii"), keep_blank_values=True, encoding="utf-8", errors="strict")
+    return {key: values[-1] for key, values in fields.items()}
 
 
 def result_response(result: RunResult) -> JSONResponse:
@@ -86,7 +93,9 @@ async def run_code(request: Request) -> JSONResponse:
     too_long = runner.code_too_long(code)
     if too_long:
         return invalid(413, "code", too_long)
-    return result_response(await runner.run(code, client_key(request)))
+    from app.web.classroom import limit_key  # here, not at the top: classroom builds on this module
+
+    return result_response(await runner.run(code, await limit_key(request)))
 
 
 @router.get("/api/run/status", response_model=SandboxStatus, summary="Which sandbox layers are active")
