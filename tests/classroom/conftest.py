@@ -49,3 +49,33 @@ async def store(database):
     await upgrade(engine, folder)
     yield ClassStore(engine, retention_days=30)
     await engine.dispose()
+
+
+TOKEN = "test-teacher-token-0123456789"
+
+
+@pytest.fixture(scope="module", params=DATABASES)
+def classroom_app(request):
+    """The whole app on an empty database of each kind, with a known teacher token."""
+    from app.main import create_app
+    from app.settings import Settings
+
+    url, folder = fresh_url(request.param, request)
+    return create_app(Settings(data_dir=folder, database_url=url, teacher_token=TOKEN, run_rate_limit=5))
+
+
+@pytest.fixture()
+def web(classroom_app):
+    from fastapi.testclient import TestClient
+
+    with TestClient(classroom_app) as client:
+        yield client
+
+
+def another_browser(web, address: str = "testclient"):
+    """Another browser on the same running app: its own cookies, the same event loop and database engine."""
+    from fastapi.testclient import TestClient
+
+    other = TestClient(web.app, client=(address, 50000))
+    other.portal = web.portal  # requests run in the loop that the app's lifespan started
+    return other
