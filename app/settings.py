@@ -11,7 +11,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 class Settings(BaseSettings):
     """Holds every operator-facing setting; the README documents each field."""
 
-    model_config = SettingsConfigDict(env_prefix="PLAB_", frozen=True)
+    model_config = SettingsConfigDict(env_prefix="PLAB_", frozen=True, env_ignore_empty=True)  # "" = unset (compose)
 
     host: str = Field("127.0.0.1", description="Address the server binds to; 0.0.0.0 makes it reachable on a LAN.")
     port: int = Field(8000, ge=1, le=65535, description="TCP port the server listens on.")
