@@ -29,7 +29,16 @@ def _start(url: str) -> tuple[subprocess.Popen, str]:
         "PLAB_TEACHER_TOKEN": TOKEN,
         "PLAB_CELLS_ENABLED": "false",
     }
-    command = [sys.executable, "-m", "uvicorn", "app.main:app", "--fd", str(listener.fileno()), "--log-level", "warning"]
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "app.main:app",
+        "--fd",
+        str(listener.fileno()),
+        "--log-level",
+        "warning",
+    ]
     process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, pass_fds=(listener.fileno(),))
     listener.close()
     return process, f"http://127.0.0.1:{port}"
@@ -67,7 +76,9 @@ def test_a_student_who_joined_through_one_process_is_seen_by_the_other(two_apps)
     with httpx.Client(base_url=first) as teacher, httpx.Client(base_url=first) as student:
         assert teacher.post("/teacher/sign-in", data={"token": TOKEN}).status_code == 303
         ends = (date.today() + timedelta(days=10)).isoformat()
-        class_page = teacher.post("/teacher/classes", data={"name": "Two replicas", "ends_on": ends}, follow_redirects=True)
+        class_page = teacher.post(
+            "/teacher/classes", data={"name": "Two replicas", "ends_on": ends}, follow_redirects=True
+        )
         code = re.search(r"data-join-code>([^<]+)<", class_page.text).group(1)
         path = class_page.url.path
         assert student.post("/join", data={"code": code, "name": "Zoë 张"}).status_code == 201
