@@ -5,6 +5,7 @@ are single upserts keyed by a unique constraint, so none is lost or counted twic
 interleaving. On SQLite a write transaction takes the write lock when it begins (see database.py).
 """
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -69,6 +70,10 @@ class ClassStore:
         self.retention_days = retention_days
         self.session_hours = session_hours
         self._insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
+        # SQLite has one writer. Its busy handler backs off in sleeps of up to 100 ms, so many
+        # connections of one process racing for the lock wait far longer than queueing here in
+        # turn: each process sends one write at a time, and only processes contend for the file.
+        self._write_turn = asyncio.Lock() if engine.dialect.name == "sqlite" else None
 
     @asynccontextmanager
     async def _reading(self) -> AsyncIterator[AsyncConnection]:
@@ -77,6 +82,15 @@ class ClassStore:
 
     @asynccontextmanager
     async def _writing(self) -> AsyncIterator[AsyncConnection]:
+        if self._write_turn is None:
+            async with self._write_transaction() as connection:
+                yield connection
+            return
+        async with self._write_turn, self._write_transaction() as connection:
+            yield connection
+
+    @asynccontextmanager
+    async def _write_transaction(self) -> AsyncIterator[AsyncConnection]:
         async with self.engine.connect() as connection:
             await connection.execution_options(**{WRITE: True})
             async with connection.begin():
