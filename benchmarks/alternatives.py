@@ -38,9 +38,9 @@ def jupyter_kernels(kernels: int = 3, cells: int = 50) -> dict[str, float]:
     started = [start_new_kernel(kernel_name="python3", cwd=str(REPO_ROOT)) for _ in range(kernels)]
     try:
         timings = []
-        for manager, client in started:
+        for _manager, client in started:
             client.execute_interactive(
-                "import sys; sys.path.insert(0, %r)\nimport torch\n" % str(REPO_ROOT) + LAB_WORK, timeout=120
+                f"import sys; sys.path.insert(0, {str(REPO_ROOT)!r})\nimport torch\n" + LAB_WORK, timeout=120
             )
         manager, client = started[0]
         for _ in range(cells):
@@ -49,7 +49,7 @@ def jupyter_kernels(kernels: int = 3, cells: int = 50) -> dict[str, float]:
             timings.append((time.perf_counter() - begin) * 1000)
         private = [memory_mb(manager.provisioner.process.pid)["server_uss"] for manager, _ in started]
     finally:
-        for manager, client in started:
+        for _manager, client in started:
             client.stop_channels()
             manager.shutdown_kernel(now=True)
     per_kernel = statistics.mean(private)

@@ -76,7 +76,7 @@ async def _measure(app, requests: int) -> dict[str, float]:
     figures = {}
     for scenario in LAB_SCENARIOS:
         scope = _scope(scenario)
-        figures[scenario.name] = await _median_ms(lambda: _request(app, scope), requests)
+        figures[scenario.name] = await _median_ms(lambda scope=scope: _request(app, scope), requests)
     figures[FRESH_REGISTRATION] = await _fresh_registration(app, requests)
     return figures
 
@@ -94,7 +94,7 @@ async def _measure_lab_runs(requests: int) -> dict[str, float]:
     for scenario in LAB_SCENARIOS:
         lab, raw = _lab_and_inputs(scenario)
 
-        async def run_once():
+        async def run_once(lab=lab, raw=raw, scenario=scenario):
             if evaluate(lab, raw).errors:
                 raise RuntimeError(f"{scenario.path} has invalid inputs")
 

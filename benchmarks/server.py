@@ -116,7 +116,7 @@ def running_server(
                 ready_after = time.perf_counter() - started
             except OSError:
                 if process.poll() is not None or time.perf_counter() > deadline:
-                    raise RuntimeError("the server did not start")
+                    raise RuntimeError("the server did not start") from None
                 time.sleep(0.02)
         _wait_for_sandbox(url, deadline)
         if workers > 1:  # the other workers' sandboxes start at the same time; give them a moment

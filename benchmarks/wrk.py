@@ -21,9 +21,9 @@ def run_wrk(
     headers: dict[str, str] | None = None,
 ) -> dict[str, float]:
     """Load one URL for a bounded time from one wrk thread; return requests/s, p50, p90, p99 in ms."""
-    lua = ["wrk.method = %r" % method]
+    lua = [f"wrk.method = {method!r}"]
     if body is not None:
-        lua.append("wrk.body = [[%s]]" % body)
+        lua.append(f"wrk.body = [[{body}]]")
     for name, value in (headers or {}).items():
         lua.append(f'wrk.headers["{name}"] = "{value}"')
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:

@@ -5,7 +5,6 @@ import tempfile
 import warnings
 
 import pytest
-from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 
 # Before the app is imported: tests keep their database and teacher token out of the work tree.
@@ -25,8 +24,3 @@ def app():
 def client(app):
     with TestClient(app) as test_client:
         yield test_client
-
-
-def soup(response) -> BeautifulSoup:
-    """Parse an HTML response."""
-    return BeautifulSoup(response.text, "html.parser")

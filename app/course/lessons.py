@@ -269,9 +269,7 @@ def parse_lesson(path: Path, locale: str, known: KnownIds) -> Lesson:
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'front matter'}: {e['msg']}" for e in exc.errors())
         raise LessonError(f"{path}: fix the front matter (allowed keys: title, summary): {problems}") from None
-    parts = _parse_body(path, body, known)
-    if not any(isinstance(part, LabPart) for part in parts):
-        raise LessonError(f"{path}: every lesson embeds at least one lab; add a line '::: lab <id>'")
+    parts = _parse_body(path, body, known)  # the course-wide rules are app/course/rules.py's
     return Lesson(
         slug=name["slug"],
         locale=locale,

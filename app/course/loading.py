@@ -7,6 +7,7 @@ from app.course.checks import load_probes
 from app.course.exercises import ExerciseSpec, load_exercises
 from app.course.facts import FACTS
 from app.course.lessons import KnownIds, Lesson, LessonError, load_cells, load_lessons
+from app.course.rules import check_course
 from app.labs import LAB_BY_ID
 
 
@@ -40,4 +41,6 @@ def known_ids(lessons_dir: Path) -> tuple[KnownIds, dict[str, str], dict[str, Ex
 def load_course(lessons_dir: Path) -> Course:
     """Load the course; a broken file raises LessonError naming it and the fix."""
     known, probes, exercises = known_ids(lessons_dir)
-    return Course(known=known, probes=probes, exercises=exercises, lessons=load_lessons(lessons_dir, known))
+    lessons = load_lessons(lessons_dir, known)
+    check_course(lessons, labs=known.labs, checks=known.checks, cells=set(known.cells), exercises=set(exercises))
+    return Course(known=known, probes=probes, exercises=exercises, lessons=lessons)

@@ -1,4 +1,10 @@
-"""What every lab is: a pure function from validated, bounded inputs to a result."""
+"""What every lab is: a pure function from validated, bounded inputs to a result.
+
+Every route that runs a lab is `async def`, so the lab runs on the event loop, one at a time per
+process. That is what keeps a seeded lab deterministic: torch's random generator is global to the
+process, and two labs seeding and drawing in pool threads at once would take each other's numbers.
+tests/web/test_routes.py fails if a lab route becomes a plain `def`.
+"""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field

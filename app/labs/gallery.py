@@ -5,7 +5,7 @@ chosen model's are used (the others are dropped, so switching models in a form n
 a stale value), and the zoo's own Params validate them, cross-field checks included.
 """
 
-from typing import Annotated, Any, Literal, Optional
+from typing import Annotated, Any, Literal
 
 import torch
 from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
@@ -140,10 +140,7 @@ Params = create_model(
     "Params",
     __base__=_GalleryParams,
     __doc__="A gallery model's id, seed and hyper-parameters (bounded).",
-    **{
-        name: (Optional[_bounded(info)], Field(None, description=info.description))
-        for name, info in HYPER_FIELDS.items()
-    },
+    **{name: (_bounded(info) | None, Field(None, description=info.description)) for name, info in HYPER_FIELDS.items()},
 )
 
 

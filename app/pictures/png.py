@@ -21,12 +21,6 @@ def _png(width: int, height: int, colour_type: int, rows: torch.Tensor, *extra: 
     return SIGNATURE + _chunk(b"IHDR", header) + b"".join(extra) + _chunk(b"IDAT", idat) + _chunk(b"IEND", b"")
 
 
-def encode_rgb(pixels: torch.Tensor) -> bytes:
-    """Encode a (height, width, 3) uint8 tensor as an 8-bit RGB PNG."""
-    height, width, _ = pixels.shape
-    return _png(width, height, 2, pixels.reshape(height, width * 3))
-
-
 def encode_indexed(indices: torch.Tensor, palette: bytes) -> bytes:
     """Encode a (height, width) uint8 tensor of palette indices as an 8-bit palette PNG.
 

@@ -6,7 +6,7 @@ Colours are attributes, text uses currentColor so it follows the theme, and ever
 
 import base64
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 import torch
@@ -79,17 +79,6 @@ class HeatMap:
 
     svg: Markup
     block_averages: bool  # True when cells show averages of blocks of a large tensor
-    values: torch.Tensor = field(repr=False)  # what was drawn, for low and high
-
-    @property
-    def low(self) -> float:
-        """Return the smallest value drawn (computed when asked: the pages print their own summary)."""
-        return self.values.min().item() if self.values.numel() else 0.0
-
-    @property
-    def high(self) -> float:
-        """Return the largest value drawn."""
-        return self.values.max().item() if self.values.numel() else 0.0
 
 
 def heatmap(tensor: torch.Tensor, title: str, labels: list[list[str]] | None = None) -> HeatMap:
@@ -137,7 +126,7 @@ def heatmap(tensor: torch.Tensor, title: str, labels: list[list[str]] | None = N
     )
     # min and max are exact in any float dtype: only other dtypes need the float64 copy.
     values = tensor.detach() if tensor.is_floating_point() else tensor.detach().double()
-    return HeatMap(Markup("".join(parts)), pooled, values)
+    return HeatMap(Markup("".join(parts)), pooled)
 
 
 def _palette_indices(grid: torch.Tensor, limit: float) -> torch.Tensor:
@@ -181,8 +170,7 @@ def _colours() -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def _palette() -> torch.Tensor:
     """Return the 2 * LEVELS + 1 colours as a (levels, 3) uint8 tensor, most negative first."""
-    colours = [_colour_of_level(level) for level in range(-LEVELS, LEVELS + 1)]
-    return torch.tensor([[int(c[i : i + 2], 16) for i in (1, 3, 5)] for c in colours], dtype=torch.uint8)
+    return torch.tensor([[int(c[i : i + 2], 16) for i in (1, 3, 5)] for c in _colours()], dtype=torch.uint8)
 
 
 @lru_cache(maxsize=1)
@@ -262,12 +250,17 @@ def draw_histogram(bins: Sequence[tuple[float, float, int]], title: str, width: 
     return Markup("".join(parts))
 
 
-def histogram(
-    tensor: torch.Tensor, title: str, bins: int = 20, width: int = 360, height: int = 140
-) -> tuple[Markup, list[tuple[float, float, int]]]:
-    """Draw a histogram of a tensor's values; also return (left, right, count) per bin for a table."""
-    counted = histogram_bins(tensor, bins)
-    return draw_histogram(counted, title, width, height), counted
+def number_table(rows: list[list[str]], caption: str, css_class: str = "grad-grid") -> Markup:
+    """Write rows of numbers (as grid_rows gives them) as an HTML table with row numbers and a caption.
+
+    Built here rather than in a template loop: a 12 x 20 grid is 240 cells, and one join over escaped
+    strings costs a fraction of 240 template expressions.
+    """
+    body = "".join(
+        f'<tr><th scope="row">{index}</th>' + "".join(f"<td>{escape(value)}</td>" for value in row) + "</tr>"
+        for index, row in enumerate(rows)
+    )
+    return Markup(f'<table class="{css_class}"><caption>{escape(caption)}</caption><tbody>{body}</tbody></table>')
 
 
 def grid_rows(tensor: torch.Tensor, limit: int = 12) -> list[list[str]] | None:

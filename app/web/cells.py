@@ -11,8 +11,8 @@ from app.i18n import gettext as _
 from app.runner.service import RunResult
 from app.web import classroom
 from app.web.pages import CellRun, find_lesson, lesson_context
-from app.web.render import is_htmx, render, render_fragment
-from app.web.run import HTTP_STATUS, parse_form, read_body
+from app.web.render import Fragment, respond
+from app.web.run import HTTP_STATUS, read_code_form
 
 router = APIRouter(include_in_schema=False)
 
@@ -21,16 +21,8 @@ router = APIRouter(include_in_schema=False)
 async def run_cell(request: Request, slug: str):
     runner = request.app.state.runner
     lessons, position = find_lesson(request, slug)
-    body = await read_body(request, runner.config.code_limit * 3 + 1024)  # %XX per UTF-8 byte at worst
-    if body is None:
-        raise HTTPException(
-            413, _("The code is too long: at most %(limit)s bytes.") % {"limit": runner.config.code_limit}
-        )
-    try:
-        form = parse_form(body)
-    except UnicodeDecodeError:
-        raise HTTPException(400, _("The form was not sent as UTF-8.")) from None
-    cell_id, code = form.get("cell", ""), form.get("code", "").replace("\r\n", "\n")
+    form = await read_code_form(request, {"cell", "code"}, runner.config.code_limit)
+    cell_id, code = form["cell"], form["code"]
     if cell_id not in lessons[position].cell_ids:
         raise HTTPException(404, _("This lesson has no code cell called “%(cell)s”.") % {"cell": cell_id})
     size = runner.code_size(code)
@@ -45,10 +37,8 @@ async def run_cell(request: Request, slug: str):
         status = HTTP_STATUS.get(result.status, 200)
         await classroom.record_cell(request, slug, cell_id, result.status)
     headers = {"Retry-After": str(result.retry_after)} if result.retry_after else {}
-    if is_htmx(request):
-        response = render_fragment(request, "_cell.html", "cell_output", cell_id, result, status=status)
-    else:
-        context, _target = lesson_context(request, slug, CellRun(cell_id, code, result))
-        response = render(request, "lesson.html", context, status=status)
+    output = Fragment("_cell.html", "cell_output", (cell_id, result))
+    whole = lambda: ("lesson.html", lesson_context(request, slug, CellRun(cell_id, code, result))[0])  # noqa: E731
+    response = respond(request, output, whole, status=status)
     response.headers.update(headers)
     return response

@@ -3,13 +3,15 @@
 A learner without a device cookie costs these hooks nothing: no cookie, no database query.
 """
 
+from urllib.parse import parse_qs
+
 from fastapi import HTTPException, Request
 from fastapi.responses import Response
 
 from app.classroom.rules import Member
 from app.classroom.store import ClassStore
 from app.i18n import gettext as _
-from app.web.run import client_key, parse_form, read_body
+from app.web.run import client_key, read_body
 
 DEVICE_COOKIE = "plab_device"
 TEACHER_COOKIE = "plab_teacher"
@@ -33,10 +35,10 @@ async def read_form(request: Request, fields: set[str]) -> dict[str, str]:
     if body is None:
         raise HTTPException(413, _("The form is too large."))
     try:
-        form = parse_form(body)
+        parsed = parse_qs(body.decode("ascii"), keep_blank_values=True, encoding="utf-8", errors="strict")
     except UnicodeDecodeError:
         raise HTTPException(400, _("The form was not sent as UTF-8.")) from None
-    return {field: form.get(field, "") for field in fields}
+    return {field: parsed.get(field, [""])[-1] for field in fields}  # the last value of a repeated key wins
 
 
 async def class_member(request: Request) -> Member | None:

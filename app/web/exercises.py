@@ -16,8 +16,8 @@ from app.course.exercises import ExercisePart
 from app.i18n import gettext as _
 from app.web import classroom
 from app.web.pages import ExerciseAttempt, find_lesson, lesson_context
-from app.web.render import is_htmx, render, render_fragment
-from app.web.run import HTTP_STATUS, parse_form, read_body
+from app.web.render import Fragment, respond
+from app.web.run import HTTP_STATUS, read_code_form
 
 router = APIRouter(include_in_schema=False)
 
@@ -46,16 +46,7 @@ async def check_attempt(request: Request, slug: str, exercise_id: str):
     spec = request.app.state.exercises[exercise_id]
     runner = request.app.state.runner
     limit = runner.config.code_limit - program_overhead(spec)
-    body = await read_body(request, runner.config.code_limit * 3 + 1024)  # %XX per UTF-8 byte at worst
-    if body is None:
-        raise HTTPException(413, _("The code is too long: at most %(limit)s bytes.") % {"limit": limit})
-    try:
-        form = parse_form(body)
-    except UnicodeDecodeError:
-        raise HTTPException(400, _("The form was not sent as UTF-8.")) from None
-    if set(form) != {"code"}:
-        raise HTTPException(400, _("Send the form with exactly one field, code (your Python code)."))
-    code = form["code"].replace("\r\n", "\n")
+    code = (await read_code_form(request, {"code"}, limit))["code"]
     program = build_program(spec, code)
     if runner.code_size(program) > runner.config.code_limit:
         raise HTTPException(413, _("The code is too long to check: at most %(limit)s bytes.") % {"limit": limit})
@@ -70,11 +61,9 @@ async def check_attempt(request: Request, slug: str, exercise_id: str):
         solutions_hidden=not allowed,
     )
     status = HTTP_STATUS.get(outcome.run.status, 200)
-    if is_htmx(request):
-        response = render_fragment(request, "_exercise.html", "exercise_result", part, attempt, status=status)
-    else:
-        context, _target = lesson_context(request, slug, attempt=attempt)
-        response = render(request, "lesson.html", context, status=status)
+    verdict = Fragment("_exercise.html", "exercise_result", (part, attempt))
+    whole = lambda: ("lesson.html", lesson_context(request, slug, attempt=attempt)[0])  # noqa: E731
+    response = respond(request, verdict, whole, status=status)
     if outcome.run.retry_after:
         response.headers["Retry-After"] = str(outcome.run.retry_after)
     return response

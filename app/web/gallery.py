@@ -13,7 +13,7 @@ from app.labs.gallery import Report, report
 from app.labs.inspect import TensorRow, parameter_rows
 from app.labs.zoo import MODELS, ZooModel, build
 from app.web.lab_inputs import TooManyValues, query_inputs
-from app.web.render import is_htmx, render, render_fragment
+from app.web.render import Fragment, render, respond
 
 router = APIRouter()
 
@@ -121,9 +121,6 @@ async def model_page(request: Request, model_id: str):
     except TooManyValues as exc:
         raise HTTPException(400, str(exc)) from None
     state = evaluate(lab, {**raw, "model": model_id})
-    status = 422 if state.errors else 200
-    if is_htmx(request):
-        return render_fragment(request, "_model.html", "report_block", state, model_id, status=status)
-    return render(
-        request, "model.html", {"state": state, "model_id": model_id, "title": MODELS[model_id].title}, status=status
-    )
+    report = Fragment("_model.html", "report_block", (state, model_id))
+    whole = lambda: ("model.html", {"state": state, "model_id": model_id, "title": MODELS[model_id].title})  # noqa: E731
+    return respond(request, report, whole, status=422 if state.errors else 200)

@@ -1,5 +1,6 @@
 """HTML routes: the lesson index, lesson pages, lab pages and the theme preference."""
 
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from fastapi import APIRouter, HTTPException, Request
@@ -10,16 +11,16 @@ from app.course.checks import CheckPart
 from app.course.exercise_harness import Outcome
 from app.course.exercises import ExercisePart
 from app.course.facts import compute
-from app.course.lessons import FACT, CellPart, LabPart, Lesson
+from app.course.lessons import FACT, CalloutPart, CellPart, LabPart, Lesson, MarkdownPart
 from app.i18n import current_locale
 from app.i18n import gettext as _
 from app.labs import LAB_BY_ID, LABS
-from app.labs.base import evaluate
+from app.labs.base import LabState, evaluate
 from app.runner.service import RunResult
 from app.web import classroom
 from app.web.checks import CheckState, asked_check, judge
 from app.web.lab_inputs import TooManyValues, query_inputs
-from app.web.render import THEME_COOKIE, THEMES, is_htmx, render, render_fragment
+from app.web.render import THEME_COOKIE, THEMES, Fragment, is_htmx, render, respond
 
 router = APIRouter(include_in_schema=False)
 
@@ -42,6 +43,48 @@ class ExerciseAttempt(NamedTuple):
     solutions_hidden: bool = False
 
 
+# What a lesson page shows for each part of the lesson, in order; lesson.html dispatches on `kind`.
+@dataclass(frozen=True)
+class ShownLab:
+    state: LabState
+    kind: str = "lab"
+
+
+@dataclass(frozen=True)
+class ShownCheck:
+    part: CheckPart
+    state: CheckState
+    kind: str = "check"
+
+
+@dataclass(frozen=True)
+class ShownCell:
+    part: CellPart
+    code: str  # the learner's code after a run, else the starter
+    result: RunResult | None
+    kind: str = "cell"
+
+
+@dataclass(frozen=True)
+class ShownExercise:
+    part: ExercisePart
+    code: str  # the learner's attempt, else the starter
+    attempt: ExerciseAttempt | None
+    kind: str = "exercise"
+
+
+@dataclass(frozen=True)
+class ShownProse:
+    """Prose or a callout, its facts filled in by torch for this request."""
+
+    part: MarkdownPart | CalloutPart
+    html: Markup
+
+    @property
+    def kind(self) -> str:
+        return self.part.kind
+
+
 def lessons_here(request: Request) -> tuple[Lesson, ...]:
     return request.app.state.lessons[current_locale.get()]
 
@@ -60,12 +103,11 @@ def _lab_state(request: Request, lab_id: str, start: tuple = (), targeted: bool 
     return evaluate(lab, raw)
 
 
-def _lab_response(request: Request, state, template: str, context: dict):
-    status = 422 if state.errors else 200
-    if is_htmx(request):
-        heading = template == "lesson.html"
-        return render_fragment(request, "_lab.html", "lab_widget", state, context["action"], heading, status=status)
-    return render(request, template, context, status=status)
+def lab_response(request: Request, state, template: str, context: dict):
+    """Answer a lab request: the lab widget for htmx, else the whole page (422 when the inputs were bad)."""
+    heading = template == "lesson.html"
+    widget = Fragment("_lab.html", "lab_widget", (state, context["action"], heading))
+    return respond(request, widget, lambda: (template, context), status=422 if state.errors else 200)
 
 
 @router.get("/")
@@ -84,11 +126,18 @@ def find_lesson(request: Request, slug: str) -> tuple[tuple[Lesson, ...], int]:
     return lessons, position
 
 
-def lesson_context(request: Request, slug: str, ran: CellRun | None = None, attempt: ExerciseAttempt | None = None):
+def lesson_context(
+    request: Request,
+    slug: str,
+    ran: CellRun | None = None,
+    attempt: ExerciseAttempt | None = None,
+    judged: CheckState | None = None,
+):
     """Build a lesson page's context (and the lab the query targets, if any).
 
     `ran` carries the code and result of a cell the learner just ran, `attempt` an exercise they
-    just submitted; other cells and exercises show their starter code.
+    just submitted, `judged` the check the query answers (judged once by the caller); other cells and
+    exercises show their starter code.
     """
     lessons, position = find_lesson(request, slug)
     lesson = lessons[position]
@@ -99,19 +148,19 @@ def lesson_context(request: Request, slug: str, ran: CellRun | None = None, atte
     parts, target = [], None
     for part in lesson.parts:
         if isinstance(part, CheckPart):
-            parts.append(("check", part, judge(request, part) if part is answered else CheckState()))
+            parts.append(ShownCheck(part, (judged or judge(request, part)) if part is answered else CheckState()))
         elif isinstance(part, LabPart):
             state = _lab_state(request, part.lab_id, part.start, targeted=part.lab_id == wanted)
             target = state if part.lab_id == wanted else target
-            parts.append(("lab", state))
+            parts.append(ShownLab(state))
         elif isinstance(part, CellPart):
             mine = ran if ran is not None and ran.cell_id == part.cell_id else None
-            parts.append(("cell", part, mine.code if mine else part.code, mine.result if mine else None))
+            parts.append(ShownCell(part, mine.code if mine else part.code, mine.result if mine else None))
         elif isinstance(part, ExercisePart):
             tried = attempt if attempt is not None and attempt.exercise_id == part.exercise_id else None
-            parts.append(("exercise", part, tried.code if tried else part.starter, tried))
+            parts.append(ShownExercise(part, tried.code if tried else part.starter, tried))
         else:
-            parts.append((part.kind, part, _with_facts(part.html)))
+            parts.append(ShownProse(part, _with_facts(part.html)))
     context = {
         "lesson": lesson,
         "parts": parts,
@@ -124,23 +173,21 @@ def lesson_context(request: Request, slug: str, ran: CellRun | None = None, atte
 
 @router.get("/lessons/{slug}")
 async def lesson_page(request: Request, slug: str):
-    if is_htmx(request) and "check" in request.query_params:
-        lessons, position = find_lesson(request, slug)
-        part = asked_check(request, lessons[position])
-        state = judge(request, part)
-        await classroom.record_check(request, slug, part.check_id, state)
-        return render_fragment(
-            request, "_check.html", "check_block", part, state, f"/lessons/{slug}", status=422 if state.error else 200
-        )
-    context, target = lesson_context(request, slug)
+    lessons, position = find_lesson(request, slug)
+    answered = asked_check(request, lessons[position])
+    judged = judge(request, answered) if answered is not None else None
+    if judged is not None:
+        await classroom.record_check(request, slug, answered.check_id, judged)
+    if not is_htmx(request):
+        await classroom.record_lesson(request, slug)
+    if judged is not None and "lab" not in request.query_params:
+        block = Fragment("_check.html", "check_block", (answered, judged, f"/lessons/{slug}"))
+        whole = lambda: ("lesson.html", lesson_context(request, slug, judged=judged)[0])  # noqa: E731
+        return respond(request, block, whole, status=422 if judged.error else 200)
+    context, target = lesson_context(request, slug, judged=judged)
     if target is not None:
-        return _lab_response(request, target, "lesson.html", context)
-    for kind, *rest in context["parts"]:
-        if kind == "check" and rest[1].probe is not None:
-            await classroom.record_check(request, slug, rest[0].check_id, rest[1])
-    await classroom.record_lesson(request, slug)
-    answered_badly = any(kind == "check" and rest[1].error for kind, *rest in context["parts"])
-    return render(request, "lesson.html", context, status=422 if answered_badly else 200)
+        return lab_response(request, target, "lesson.html", context)
+    return render(request, "lesson.html", context, status=422 if judged is not None and judged.error else 200)
 
 
 @router.get("/labs")
@@ -155,7 +202,7 @@ async def lab_page(request: Request, lab_id: str):
     state = _lab_state(request, lab_id)
     used_in = [lesson for lesson in lessons_here(request) if lab_id in lesson.lab_ids]
     context = {"state": state, "action": f"/labs/{lab_id}", "used_in": used_in}
-    return _lab_response(request, state, "lab.html", context)
+    return lab_response(request, state, "lab.html", context)
 
 
 @router.get("/prefs")

@@ -1,7 +1,8 @@
 """Render templates: the Jinja environment, the full-page-or-fragment decision, shared context."""
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple
 from urllib.parse import quote, urlencode
@@ -15,6 +16,8 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 
 from app.i18n import LOCALE_NAMES, LOCALES, current_locale, gettext, ngettext
+from app.labs.registration.views import VIEW_TABLES
+from app.pictures.svg import number_table
 from app.settings import REPO_ROOT
 
 THEMES = ("system", "light", "dark")
@@ -117,6 +120,8 @@ def build_environment() -> Environment:
     environment.filters["py"] = python_bool
     environment.filters["shape"] = shape_text
     environment.globals["history_links"] = history_links
+    environment.globals["number_table"] = number_table
+    environment.globals["registration_view_tables"] = VIEW_TABLES
     return environment
 
 
@@ -140,7 +145,6 @@ def base_context(request: Request) -> dict[str, Any]:
     return {
         "request": request,
         "locale": current_locale.get(),
-        "locale_names": LOCALE_NAMES,
         "language_links": [(code, LOCALE_NAMES[code], url_with(request, lang=code)) for code in LOCALES],
         "theme": theme if theme in THEMES else "system",
         "themes": THEMES,
@@ -163,3 +167,23 @@ def render_fragment(request: Request, template: str, macro: str, *args: Any, sta
     module = templates.get_template(template).module
     html = str(getattr(module, macro)(*args))
     return HTMLResponse(html, status_code=status, headers=VARY)
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """Names the block htmx swaps in: a macro of a template and the arguments it is called with."""
+
+    template: str
+    macro: str
+    args: tuple[Any, ...] = ()
+
+
+def respond(
+    request: Request, fragment: Fragment, page: Callable[[], tuple[str, dict[str, Any]]], status: int = 200
+) -> HTMLResponse:
+    """Answer htmx with the fragment it swaps in, and anything else (JavaScript off, a reload, a shared
+    link) with the whole page. `page` is only called for a whole page: its context can be costly."""
+    if is_htmx(request):
+        return render_fragment(request, fragment.template, fragment.macro, *fragment.args, status=status)
+    template, context = page()
+    return render(request, template, context, status=status)

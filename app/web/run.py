@@ -1,13 +1,13 @@
 """JSON routes for code cells: POST /api/run and GET /api/run/status (both in /docs).
 
-The run route is async and awaits the sandbox, so a slow run holds no request thread: lab requests
-(sync routes, served from the thread pool) never queue behind code runs.
+The run route awaits the sandbox, which runs the code in another process, so a slow run holds up
+nothing in this one: the event loop goes on serving lab requests meanwhile.
 """
 
 import json
 from urllib.parse import parse_qs
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
@@ -40,10 +40,27 @@ async def read_body(request: Request, limit: int) -> bytes | None:
     return bytes(body)
 
 
-def parse_form(body: bytes) -> dict[str, str]:
-    """Parse a urlencoded form strictly (UTF-8); the last value of a repeated key wins."""
-    fields = parse_qs(body.decode("ascii"), keep_blank_values=True, encoding="utf-8", errors="strict")
-    return {key: values[-1] for key, values in fields.items()}
+async def read_code_form(request: Request, fields: set[str], limit: int) -> dict[str, str]:
+    """Read a code post's urlencoded form: exactly `fields`, UTF-8, at most `limit` bytes of code.
+
+    Raises the 4xx that says what was wrong: 413 over the limit (the body is not read past it), 400
+    for a form that is not UTF-8 or has other fields. Windows line ends become newlines.
+    """
+    body = await read_body(request, limit * 3 + 1024)  # %XX per UTF-8 byte at worst, plus the other fields
+    if body is None:
+        raise HTTPException(413, _("The code is too long: at most %(limit)s bytes.") % {"limit": limit})
+    try:
+        parsed = parse_qs(body.decode("ascii"), keep_blank_values=True, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError:
+        raise HTTPException(400, _("The form was not sent as UTF-8.")) from None
+    form = {key: values[-1] for key, values in parsed.items()}  # the last value of a repeated key wins
+    if set(form) != fields:
+        raise HTTPException(
+            400, _("Send the form with exactly these fields: %(fields)s.") % {"fields": ", ".join(sorted(fields))}
+        )
+    if "code" in form:
+        form["code"] = form["code"].replace("\r\n", "\n")
+    return form
 
 
 def result_response(result: RunResult) -> JSONResponse:

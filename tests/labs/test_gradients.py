@@ -6,7 +6,8 @@ import torch.nn.functional as F
 from pydantic import ValidationError
 
 from app.labs.gradients import Params, run
-from app.labs.gradients.notes import Snapshot, _backward_notes
+from app.labs.gradients.notes import _backward_notes
+from app.labs.gradients.results import Snapshot
 from app.labs.zoo import LinearBias, MatMul3
 
 OPTIMIZERS = {"sgd": torch.optim.SGD, "rmsprop": torch.optim.RMSprop, "adam": torch.optim.Adam}

@@ -7,7 +7,7 @@ import zlib
 
 import torch
 
-from app.pictures.png import encode_indexed, encode_rgb
+from app.pictures.png import encode_indexed
 from app.pictures.svg import (
     LEVELS,
     MAX_CELLS_PER_SIDE,
@@ -16,7 +16,7 @@ from app.pictures.svg import (
     _palette_indices,
     as_grid,
     heatmap,
-    histogram,
+    histogram_bins,
     line_chart,
 )
 
@@ -70,14 +70,14 @@ def test_large_maps_are_block_averages_drawn_pixel_for_cell():
     torch.manual_seed(0)
     tensor = torch.randn(256, 512)
     picture = heatmap(tensor, "w")
-    assert picture.block_averages and picture.low == tensor.min().item() and picture.high == tensor.max().item()
+    assert picture.block_averages
     png = base64.b64decode(re.search(r'href="data:image/png;base64,([^"]+)"', str(picture.svg)).group(1))
     pixels = decode_png(png)
     grid, pooled = as_grid(tensor)
     assert pooled and pixels.shape == (MAX_CELLS_PER_SIDE, MAX_CELLS_PER_SIDE, 3)
     limit = grid.abs().max().item()
     for r, c in [(0, 0), (5, 17), (63, 63), (31, 2)]:
-        colour = "#%02x%02x%02x" % tuple(pixels[r, c].tolist())
+        colour = "#{:02x}{:02x}{:02x}".format(*pixels[r, c].tolist())
         assert colour == expected_colour(grid[r, c].item(), limit)
 
 
@@ -91,25 +91,24 @@ def test_large_maps_colour_a_value_as_small_maps_do():
     assert torch.all(_palette_indices(torch.zeros(3, 3, dtype=torch.float64), 0.0) == LEVELS)
 
 
-def test_png_encoders_give_the_same_picture():
+def test_palette_png_decodes_to_each_index_colour():
     torch.manual_seed(0)
     indices = torch.randint(0, 2 * LEVELS + 1, (7, 5), dtype=torch.uint8)
     palette = _palette()
-    indexed = decode_png(encode_indexed(indices, palette.numpy().tobytes()))
-    assert torch.equal(indexed, palette[indices.long()]) and torch.equal(
-        decode_png(encode_rgb(palette[indices.long()])), indexed
-    )
+    assert torch.equal(decode_png(encode_indexed(indices, palette.numpy().tobytes())), palette[indices.long()])
 
 
 def test_zero_tensor_is_all_neutral():
     pixels = decode_png(
         base64.b64decode(re.search(r"base64,([^\"]+)", str(heatmap(torch.zeros(20, 20), "z").svg)).group(1))
     )
-    assert torch.all(pixels == pixels[0, 0]) and "#%02x%02x%02x" % tuple(pixels[0, 0].tolist()) == _colour_of_level(0)
+    assert torch.all(pixels == pixels[0, 0]) and "#{:02x}{:02x}{:02x}".format(
+        *pixels[0, 0].tolist()
+    ) == _colour_of_level(0)
 
 
 def test_histogram_counts_every_value_and_line_chart_marks_every_point():
     values = torch.tensor([0.0, 0.1, 0.2, 0.9, 1.0])
-    _, bins = histogram(values, "h", bins=5)
+    bins = histogram_bins(values, bins=5)
     assert sum(count for _, _, count in bins) == 5 and bins[0][2] == 2 and bins[-1][2] == 2
     assert str(line_chart([3.0, 2.0, 1.0], "loss")).count("<circle") == 3

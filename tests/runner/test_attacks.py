@@ -16,6 +16,8 @@ from app.runner.syscalls import machine, table
 from app.settings import REPO_ROOT
 from tests.runner.conftest import SECRET, TEST_CONFIG, run_many
 
+pytestmark = pytest.mark.sandbox_heavy  # slow: left out of scripts/test --quick
+
 ESCAPE = f"/tmp/plab-escape-{uuid.uuid4().hex}"
 REPO_ESCAPE = str(REPO_ROOT / f"plab-escape-{uuid.uuid4().hex}")
 NR = table()

@@ -4,7 +4,7 @@ import pytest
 
 from app.course.lessons import load_cells
 from app.settings import REPO_ROOT
-from tests.conftest import soup
+from tests.helpers import soup
 
 LESSON = "/lessons/tensor-or-parameter"
 CELL = "tensor_or_parameter"

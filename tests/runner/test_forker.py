@@ -18,6 +18,8 @@ from app.runner.client import SandboxClient
 from app.runner.parent import RESPAWN_AFTER
 from tests.runner.conftest import TEST_CONFIG, run_many
 
+pytestmark = pytest.mark.sandbox_heavy  # slow: left out of scripts/test --quick
+
 
 def children(pid: int) -> list[int]:
     try:

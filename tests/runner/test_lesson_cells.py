@@ -5,7 +5,7 @@ import pytest
 from app.course.loading import load_course
 from app.i18n import LOCALES
 from app.settings import REPO_ROOT
-from tests.conftest import soup
+from tests.helpers import soup
 
 COURSE = load_course(REPO_ROOT / "lessons")
 CELLS = COURSE.known.cells

@@ -4,7 +4,7 @@ import pytest
 import torch
 from torch import nn
 
-from tests.conftest import soup
+from tests.helpers import soup
 
 LESSON = "/lessons/tensor-or-parameter"
 CHECK = "parameter_requires_grad_in_no_grad"

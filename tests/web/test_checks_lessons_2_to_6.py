@@ -5,7 +5,7 @@ import pytest
 import torch
 from torch import nn
 
-from tests.conftest import soup
+from tests.helpers import soup
 
 
 def plain_tensor_registered() -> str:

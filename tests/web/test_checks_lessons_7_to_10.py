@@ -6,7 +6,7 @@ import pytest
 import torch
 from torch import nn
 
-from tests.conftest import soup
+from tests.helpers import soup
 
 
 def buffer_in_parameters() -> str:

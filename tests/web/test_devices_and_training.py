@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from app.labs import devices
-from tests.conftest import soup
+from tests.helpers import soup
 
 DEVICES_LESSON = "/lessons/devices-and-dtypes"
 TRAINING_LESSON = "/lessons/putting-it-together"

@@ -5,7 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from app.i18n import LOCALES
-from tests.conftest import soup
+from tests.helpers import soup
 
 LAB = "/labs/gradients"
 LESSON = "/lessons/gradients"

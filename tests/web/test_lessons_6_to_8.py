@@ -3,7 +3,7 @@
 import pytest
 
 from app.i18n import LOCALES
-from tests.conftest import soup
+from tests.helpers import soup
 
 LESSONS = {"initialisation": "init", "buffers": "buffers", "detach-clone-view": "views"}
 

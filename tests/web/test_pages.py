@@ -4,7 +4,7 @@ import pytest
 
 from app.i18n import LOCALES
 from app.labs import LAB_BY_ID as LABS
-from tests.conftest import soup
+from tests.helpers import soup
 
 LESSON = "/lessons/tensor-or-parameter"
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import soup
+from tests.helpers import soup
 
 LESSON = "/lessons/rebinding-pitfall"
 LAB = "/labs/rebinding"

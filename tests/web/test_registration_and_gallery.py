@@ -4,7 +4,7 @@ import pytest
 
 from app.i18n import LOCALES
 from app.labs.zoo import MODELS
-from tests.conftest import soup
+from tests.helpers import soup
 
 LAB = "/labs/registration"
 STEPS = [("step", "add:w:param:3,4"), ("step", "add:head:linear:4,2"), ("step", "set:w:tensor:3")]

@@ -4,46 +4,11 @@ Each note compares the tensors before and after the action (grads None or not, d
 values changed) and what the optimizer holds; nothing is assumed from the action's name alone.
 """
 
-from dataclasses import dataclass
-
 import torch
-from pydantic import BaseModel, Field
 
 from app.i18n import gettext as _
-from app.labs.gradients.actions import OPTIMIZERS, Action
-
-
-class Note(BaseModel):
-    """One sentence about what an action did, with a stable kind for programs and tests."""
-
-    kind: str = Field(description="A stable code such as grad_doubled, grad_to_none, plain_tensor_not_updated.")
-    tensor: str | None = Field(None, description="The tensor the note is about, if any.")
-    text: str = Field(description="The sentence shown to the learner, in the request's language.")
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """Holds one tensor's state at a moment: value, grad (None stays None), flags."""
-
-    name: str
-    is_parameter: bool
-    value: torch.Tensor
-    grad: torch.Tensor | None
-    requires_grad: bool
-    in_optimizer: bool | None  # None while no optimizer exists
-
-
-@dataclass(frozen=True)
-class Facts:
-    """Holds what the replay observed around one action, beyond the tensors themselves."""
-
-    action: Action
-    error: str | None = None
-    loss: float | None = None
-    optimizer_created: bool = False
-    optimizer_names: tuple[str, ...] = ()
-    lr_changed: bool = False
-    state_keys: dict[str, tuple[str, ...]] | None = None
+from app.labs.gradients.actions import OPTIMIZERS
+from app.labs.gradients.results import Facts, Note, Snapshot
 
 
 def _shape(tensor: torch.Tensor) -> str:

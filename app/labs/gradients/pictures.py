@@ -19,7 +19,6 @@ class Picture(BaseModel):
     svg: str = Field(
         "", description="The heat map (empty when the tensor holds inf or NaN, or is shown as a table only)."
     )
-    # Numbers only, as svg.grid_rows writes them: the template writes them unescaped.
     rows: list[list[str]] | None = Field(None, description="Values as text, or None when too big for a table.")
 
 

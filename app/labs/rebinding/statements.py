@@ -150,7 +150,9 @@ def run_loop(
         name = names[index]
         keys = ObjectKeys()  # each turn's picture starts at A
 
-        def named(current: torch.Tensor, made: list[torch.Tensor]) -> list[tuple[str, torch.Tensor]]:
+        def named(
+            current: torch.Tensor, made: list[torch.Tensor], name: str = name, index: int = index
+        ) -> list[tuple[str, torch.Tensor]]:
             pairs = [
                 ("p", current),
                 (attribute(name), model.get_parameter(name)),
@@ -162,7 +164,7 @@ def run_loop(
         made: list[torch.Tensor] = []
         try:
             with _context(context):
-                p = statement.run(p, value, lambda t: made.append(t) or t)
+                p = statement.run(p, value, lambda t, made=made: made.append(t) or t)
         except Exception as exc:  # torch's own error is what the lesson is about: a result
             after = snapshot(_("After the statement"), named(p, made), keys)
             return Outcome(before, after, f"{type(exc).__name__}: {exc}", name, name, made)

@@ -15,7 +15,6 @@ from app.i18n import N_
 from app.i18n import gettext as _
 from app.labs.base import Lab
 from app.labs.registration.steps import (
-    BUFFER_KINDS,
     MAX_STEPS,
     Kind,
     Op,
@@ -26,9 +25,9 @@ from app.labs.registration.steps import (
     parse_step,
     read_checked_step,
 )
+from app.labs.registration.views import VIEWS, Entry
 from app.labs.seeding import seed_cpu
 
-VIEWS = ("parameters_dict", "named_parameters", "buffers", "state_dict", "modules", "plain_attributes", "optimizer")
 # What a bare nn.Module keeps in its __dict__; anything else there is a plain, unregistered attribute.
 MODULE_INTERNALS = frozenset(nn.Module().__dict__)
 
@@ -156,11 +155,10 @@ def _describe(value: Any) -> tuple[str, tuple[int, ...] | None, bool | None]:
     return type(value).__name__ if value is not None else "None", None, None
 
 
-def snapshot(module: nn.Module, alive: list) -> tuple[dict[str, list[tuple]], str | None, int]:
+def snapshot(module: nn.Module, alive: list) -> tuple[dict[str, list[Entry]], str | None, int]:
     """Read every view from torch as entries, plus the optimizer's refusal and the total.
 
-    An entry is (name, id, what, shape, requires_grad, persistent): its identity and description
-    spot an entry that changed between two readings.
+    An entry's identity and description spot an entry that changed between two readings.
     """
     parameters = list(module.named_parameters())
     state = module.state_dict(keep_vars=True)
@@ -172,13 +170,13 @@ def snapshot(module: nn.Module, alive: list) -> tuple[dict[str, list[tuple]], st
     }
     described: dict[int, tuple] = {}  # id -> (id, what, shape, requires_grad), for this reading
 
-    def entry(name: str, value: Any, persistent: bool | None = None) -> tuple:
+    def entry(name: str, value: Any, persistent: bool | None = None) -> Entry:
         # A parameter shows up in four views: describe each object once per reading.
         description = described.get(id(value))
         if description is None:
             description = described[id(value)] = (id(value), *_describe(value))
             alive.append(value)  # kept until the request ends, so its id() never names another object
-        return (name, *description, persistent)
+        return Entry(name, *description, persistent)
 
     views = {
         "parameters_dict": [entry(name, value) for name, value in module._parameters.items()],
@@ -199,13 +197,17 @@ def snapshot(module: nn.Module, alive: list) -> tuple[dict[str, list[tuple]], st
     return views, error, sum(p.numel() for _name, p in parameters)
 
 
-def _row(entry: tuple, new: bool, made: dict) -> Row:
+def _row(entry: Entry, new: bool, made: dict) -> Row:
     """Return the Row of an entry (see snapshot), made once per request for each flag."""
     row = made.get((entry, new))
     if row is None:
-        name, _identity, what, shape, requires_grad, persistent = entry
         row = made[entry, new] = Row(
-            name=name, what=what, shape=shape, requires_grad=requires_grad, persistent=persistent, new=new
+            name=entry.name,
+            what=entry.what,
+            shape=entry.shape,
+            requires_grad=entry.requires_grad,
+            persistent=entry.persistent,
+            new=new,
         )
     return row
 
@@ -223,8 +225,8 @@ def _compare(now: dict, before: dict | None, error: str | None, total: int, made
             continue
         old = set(before[view])
         fields[view] = [_row(entry, entry not in old, made) for entry in entries]
-        names = {entry[0] for entry in entries}
-        gone = [entry[0] for entry in before[view] if entry[0] not in names]
+        names = {entry.name for entry in entries}
+        gone = [entry.name for entry in before[view] if entry.name not in names]
         if gone:
             fields["removed"][view] = gone
         if gone or any(entry not in old for entry in entries):

@@ -10,7 +10,8 @@ from app.course.exercises import ExerciseSpec, load_exercises, parse_exercise
 from app.course.lessons import KnownIds, LessonError, load_lessons, parse_lesson
 from app.runner.service import RunResult
 from app.settings import REPO_ROOT, Settings
-from tests.course.test_lessons import GOOD, KNOWN, write
+from tests.course.test_lessons import GOOD, KNOWN
+from tests.helpers import write
 
 SPECS = load_exercises(REPO_ROOT / "lessons" / "exercises")
 SPEC = ExerciseSpec(

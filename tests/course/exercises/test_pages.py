@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 
 from app.course.exercises import load_exercises
 from app.settings import REPO_ROOT
-from tests.conftest import soup
+from tests.helpers import soup
 
 SPECS = load_exercises(REPO_ROOT / "lessons" / "exercises")
 LESSON = "/lessons/rebinding-pitfall"
@@ -146,8 +146,8 @@ def test_a_get_of_the_attempt_url_goes_back_to_the_exercise(web):
         ("/lessons/nope/exercises/zero_parameters", {"code": "1"}, 404, "no lesson"),
         (URL, {"code": "x" * 19_000}, 413, "too long to check"),
         (URL, {"code": "x" * 70_000}, 413, "too long"),
-        (URL, {}, 400, "exactly one field"),
-        (URL, {"code": "1", "cell": "zero_parameters"}, 400, "exactly one field"),
+        (URL, {}, 400, "exactly these fields"),
+        (URL, {"code": "1", "cell": "zero_parameters"}, 400, "exactly these fields"),
     ],
 )
 def test_bad_attempts_say_what_is_wrong(web, url, data, status, text):
