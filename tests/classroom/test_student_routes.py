@@ -10,7 +10,7 @@ from app.course.exercises import load_exercises
 from app.settings import REPO_ROOT
 from tests.classroom.conftest import another_browser
 from tests.classroom.helpers import create_class, join, sign_in
-from tests.conftest import soup
+from tests.helpers import soup
 
 LESSON = "/lessons/tensor-or-parameter"
 CHECK = "parameter_requires_grad_in_no_grad"

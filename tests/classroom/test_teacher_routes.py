@@ -6,7 +6,7 @@ import pytest
 
 from tests.classroom.conftest import TOKEN, another_browser
 from tests.classroom.helpers import create_class, join, sign_in
-from tests.conftest import soup
+from tests.helpers import soup
 
 TEACHER_POSTS = ["/teacher/classes", "/teacher/classes/{id}/joining", "/teacher/classes/{id}/code"]
 TEACHER_POSTS += ["/teacher/classes/{id}/students/{sid}/rename", "/teacher/classes/{id}/students/{sid}/remove"]
