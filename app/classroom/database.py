@@ -24,7 +24,9 @@ def is_sqlite(engine: AsyncEngine) -> bool:
 def make_engine(url: str) -> AsyncEngine:
     """Create the engine; on SQLite set WAL, foreign keys and a busy wait on every connection."""
     if not url.startswith("sqlite"):
-        return create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+        # At most 10 connections per process: PostgreSQL's default max_connections (100) then serves
+        # 10 processes, e.g. 5 replicas of 2 workers. pre_ping survives a database restart.
+        return create_async_engine(url, pool_size=5, max_overflow=5, pool_timeout=30, pool_pre_ping=True)
     engine = create_async_engine(url, connect_args={"timeout": 30})
 
     @event.listens_for(engine.sync_engine, "connect")
