@@ -115,3 +115,23 @@ def test_sign_out_ends_the_session(web):
     web.post("/teacher/sign-out")
     web.cookies.set("plab_teacher", secret)
     assert web.get("/teacher/classes/anything").status_code == 401
+
+
+def test_start_up_prints_a_sign_in_link_with_the_generated_token(tmp_path):
+    import logging
+
+    from app.classroom.teacher_token import TOKEN_FILE
+    from app.main import create_app
+    from app.settings import Settings
+
+    seen: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: seen.append(record.getMessage())
+    logger = logging.getLogger("uvicorn.error")
+    logger.addHandler(handler)
+    try:
+        create_app(Settings(data_dir=tmp_path, port=8123))
+    finally:
+        logger.removeHandler(handler)
+    token = (tmp_path / TOKEN_FILE).read_text().strip()
+    assert any(f"http://127.0.0.1:8123/teacher/sign-in?token={token}" in line for line in seen)
