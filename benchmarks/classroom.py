@@ -60,10 +60,20 @@ async def _class_answering(base: str, students: int, window: float) -> dict:
         elapsed = time.perf_counter() - start
         device = clients[0].cookies.get("plab_device")
         mine = (await clients[0].get("/class/me/data.json")).json()["check_answers"]
+        in_class = latencies
+        # The same burst from learners outside any class: what the recording itself adds.
+        for client in clients:
+            client.cookies.clear()
+        latencies = []
+        start = time.perf_counter() + 0.5
+        await asyncio.wait_for(asyncio.gather(*(answer(n, c) for n, c in enumerate(clients))), timeout=120)
+        outside, latencies = latencies, in_class
     finally:
         for client in clients:
             await client.aclose()
     return {
+        "outside_p50_ms": round(statistics.median(outside), 1),
+        "outside_p99_ms": round(_percentile(outside, 0.99), 1),
         "students": students,
         "window_s": window,
         "elapsed_s": round(elapsed, 2),

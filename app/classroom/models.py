@@ -6,6 +6,7 @@ Design notes that the later issues rely on:
 - `class_events.id` only grows: the teacher's live view (issue 20) reads "events since cursor".
 - `polls` / `poll_votes` (issue 21): one row per round; a vote is keyed by (poll, student), so a
   second click replaces the vote and can never add one.
+- A student's last activity is their latest event, not a column every record would update.
 - Ids in URLs are random (`new_id`), never counters. Device ids, recovery codes and teacher
   session ids are stored only as SHA-256 digests.
 """
@@ -88,7 +89,6 @@ class Student(Base):
     name_key: Mapped[str] = mapped_column(String(160))  # casefolded: unique per class, case-insensitively
     recovery_digest: Mapped[str] = mapped_column(Digest, unique=True)
     joined_at: Mapped[datetime] = mapped_column(DateTime)
-    last_seen_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class Device(Base):

@@ -62,6 +62,11 @@ def _rows(result) -> list[dict]:
     return [dict(row._mapping) for row in result]
 
 
+def _last_active():
+    """A student's latest event (joining is one, so there always is one)."""
+    return select(func.max(EVENTS.c.at)).where(EVENTS.c.student_id == STUDENTS.c.id).scalar_subquery()
+
+
 class ClassStore:
     """Every read and write of classes, students and their records."""
 
@@ -74,6 +79,8 @@ class ClassStore:
         # connections of one process racing for the lock wait far longer than queueing here in
         # turn: each process sends one write at a time, and only processes contend for the file.
         self._write_turn = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+        self._batch: list[tuple[tuple, asyncio.Future]] = []  # records waiting for the next SQLite commit
+        self._committing: asyncio.Task | None = None
 
     @asynccontextmanager
     async def _reading(self) -> AsyncIterator[AsyncConnection]:
@@ -232,7 +239,6 @@ class ClassStore:
                         name_key=name_key,
                         recovery_digest=digest(recovery),
                         joined_at=now,
-                        last_seen_at=now,
                     )
                 )
                 await db.execute(
@@ -275,7 +281,9 @@ class ClassStore:
     async def students(self, class_id: str) -> list[dict]:
         async with self._reading() as db:
             result = await db.execute(
-                select(STUDENTS.c.id, STUDENTS.c.display_name, STUDENTS.c.joined_at, STUDENTS.c.last_seen_at)
+                select(
+                    STUDENTS.c.id, STUDENTS.c.display_name, STUDENTS.c.joined_at, _last_active().label("last_seen_at")
+                )
                 .where(STUDENTS.c.class_id == class_id)
                 .order_by(STUDENTS.c.name_key)
             )
@@ -308,14 +316,67 @@ class ClassStore:
             insert(EVENTS).values(class_id=class_id, student_id=student_id, kind=kind, subject=subject, at=utcnow())
         )
 
+    async def _record(self, member: Member, statement, kind: str, subject: str) -> None:
+        """Write one record and its event, in one transaction with whatever else is waiting.
+
+        On SQLite a burst of answers (a class of 200 within 2 s) queues behind one writer, and each
+        transaction costs a lock hand-over between processes; so records that arrive while a commit
+        is under way go together into the next one (group commit). Each is an upsert or a plain
+        insert that cannot fail on its own, so one batch never loses another's record. PostgreSQL
+        writes from many connections at once and needs no batching.
+        """
+        event = insert(EVENTS).values(
+            class_id=member.class_id, student_id=member.student_id, kind=kind, subject=subject, at=utcnow()
+        )
+        if self._write_turn is None:
+            async with self._writing() as db:
+                await db.execute(statement)
+                await db.execute(event)
+            return
+        done = asyncio.get_running_loop().create_future()
+        self._batch.append(((statement, event), done))
+        if self._committing is None:
+            self._committing = asyncio.create_task(self._commit_batches())
+        await done
+
+    async def _commit_batches(self) -> None:
+        try:
+            while self._batch:
+                batch, self._batch = self._batch, []
+                try:
+                    await self._write_all([statements for statements, _done in batch])
+                except Exception:  # e.g. a student who left meanwhile: then each on its own
+                    for statements, done in batch:
+                        await self._settle(done, self._write_all([statements]))
+                else:
+                    for _statements, done in batch:
+                        if not done.done():  # a request that went away stopped waiting
+                            done.set_result(None)
+        finally:
+            self._committing = None
+
+    async def _write_all(self, groups: list[tuple]) -> None:
+        async with self._writing() as db:
+            for statements in groups:
+                for statement in statements:
+                    await db.execute(statement)
+
+    @staticmethod
+    async def _settle(done: asyncio.Future, write) -> None:
+        try:
+            await write
+        except Exception as error:
+            if not done.done():
+                done.set_exception(error)
+        else:
+            if not done.done():
+                done.set_result(None)
+
     async def _upsert(self, member: Member, table, keys: list[str], values: dict, changes, kind: str, subject: str):
         now = utcnow()
         statement = self._insert(table).values(class_id=member.class_id, student_id=member.student_id, **values)
         statement = statement.on_conflict_do_update(index_elements=["student_id", *keys], set_=changes(statement, now))
-        async with self._writing() as db:
-            await db.execute(statement)
-            await db.execute(update(STUDENTS).where(STUDENTS.c.id == member.student_id).values(last_seen_at=now))
-            await self._event(db, member.class_id, member.student_id, kind, subject)
+        await self._record(member, statement, kind, subject)
 
     async def record_check(self, member: Member, lesson: str, check_id: str, option: str, correct: bool) -> None:
         """Keep an answer: the first stays, the latest replaces the one before, attempts go up by one."""
@@ -371,23 +432,18 @@ class ClassStore:
     async def record_exercise(
         self, member: Member, lesson: str, exercise_id: str, outcome: str, failed, mistakes, code
     ):
-        now = utcnow()
-        async with self._writing() as db:
-            await db.execute(
-                insert(EXERCISES).values(
-                    class_id=member.class_id,
-                    student_id=member.student_id,
-                    lesson_slug=lesson,
-                    exercise_id=exercise_id,
-                    outcome=outcome,
-                    failed_invariants=list(failed),
-                    mistakes=list(mistakes),
-                    code=code,
-                    at=now,
-                )
-            )
-            await db.execute(update(STUDENTS).where(STUDENTS.c.id == member.student_id).values(last_seen_at=now))
-            await self._event(db, member.class_id, member.student_id, "exercise", exercise_id)
+        attempt = insert(EXERCISES).values(
+            class_id=member.class_id,
+            student_id=member.student_id,
+            lesson_slug=lesson,
+            exercise_id=exercise_id,
+            outcome=outcome,
+            failed_invariants=list(failed),
+            mistakes=list(mistakes),
+            code=code,
+            at=utcnow(),
+        )
+        await self._record(member, attempt, "exercise", exercise_id)
 
     # --- what a student may see of themselves ---
 
@@ -398,7 +454,7 @@ class ClassStore:
         async with self._reading() as db:
             student = (
                 await db.execute(
-                    select(STUDENTS.c.display_name, STUDENTS.c.joined_at, STUDENTS.c.last_seen_at).where(
+                    select(STUDENTS.c.display_name, STUDENTS.c.joined_at, _last_active().label("last_active_at")).where(
                         STUDENTS.c.id == member.student_id
                     )
                 )

@@ -160,3 +160,18 @@ async def test_teacher_sessions(store):
     await store.end_teacher_session(secret)
     assert not await store.is_teacher(secret)
     assert utcnow().tzinfo is None
+
+
+async def test_a_record_that_fails_does_not_take_others_in_its_batch_with_it(store):
+    from sqlalchemy.exc import IntegrityError
+
+    created = await store.create_class("A", ENDS)
+    gone, _d, _r = await join(store, created["join_code"], "Ann")
+    stays, _d, _r = await join(store, created["join_code"], "Bob")
+    await store.leave(gone)
+    results = await asyncio.gather(
+        *[store.record_check(who, "l1", "c1", "yes", True) for who in (stays, gone, stays)], return_exceptions=True
+    )
+    assert results[0] is None and results[2] is None and isinstance(results[1], IntegrityError)
+    (answer,) = await store.class_answers(created["id"])
+    assert answer["attempts"] == 2

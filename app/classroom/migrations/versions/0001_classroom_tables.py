@@ -76,7 +76,6 @@ def upgrade() -> None:
         sa.Column("name_key", sa.String(length=160), nullable=False),
         sa.Column("recovery_digest", sa.String(length=64), nullable=False),
         sa.Column("joined_at", sa.DateTime(), nullable=False),
-        sa.Column("last_seen_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["class_id"], ["classes.id"], name=op.f("fk_students_class_id_classes"), ondelete="CASCADE"
         ),
