@@ -25,8 +25,9 @@ def make_engine(url: str) -> AsyncEngine:
     """Create the engine; on SQLite set WAL, foreign keys and a busy wait on every connection."""
     if not url.startswith("sqlite"):
         # At most 10 connections per process: PostgreSQL's default max_connections (100) then serves
-        # 10 processes, e.g. 5 replicas of 2 workers. pre_ping survives a database restart.
-        return create_async_engine(url, pool_size=5, max_overflow=5, pool_timeout=30, pool_pre_ping=True)
+        # 10 processes, e.g. 5 replicas of 2 workers. No pre-ping: it costs a round trip per
+        # checkout, and a connection the server dropped is discarded when it fails.
+        return create_async_engine(url, pool_size=5, max_overflow=5, pool_timeout=30)
     engine = create_async_engine(url, connect_args={"timeout": 30})
 
     @event.listens_for(engine.sync_engine, "connect")
