@@ -319,16 +319,21 @@ class ClassStore:
     async def _record(self, member: Member, statement, kind: str, subject: str) -> None:
         """Write one record and its event, in one transaction with whatever else is waiting.
 
-        A burst of answers (a class of 200 within 2 s) would otherwise cost a transaction each: on
-        SQLite a lock hand-over between processes behind its one writer, on PostgreSQL a pool
-        checkout, BEGIN and COMMIT round trips. So records that arrive while a commit is under way go
-        together into the next one (group commit; docs/benchmarks.md has the figures). Each is an
-        upsert or a plain insert; if a batch fails (a student left meanwhile), each record is
-        retried alone, so one never loses another's.
+        On SQLite a burst of answers (a class of 200 within 2 s) queues behind its one writer, and
+        each transaction costs a lock hand-over between processes; so records that arrive while a
+        commit is under way go together into the next one (group commit). Each is an upsert or a
+        plain insert; if a batch fails (a student left meanwhile), each record is retried alone, so
+        one never loses another's. On PostgreSQL, batching measured far slower than letting each
+        request write on its own connection (it serialises a process's writes).
         """
         event = insert(EVENTS).values(
             class_id=member.class_id, student_id=member.student_id, kind=kind, subject=subject, at=utcnow()
         )
+        if self._write_turn is None:  # PostgreSQL: many writers at once beat one batch at a time
+            async with self._writing() as db:
+                await db.execute(statement)
+                await db.execute(event)
+            return
         done = asyncio.get_running_loop().create_future()
         self._batch.append(((statement, event), done))
         if self._committing is None:
