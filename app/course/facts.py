@@ -8,13 +8,17 @@ table and refuses a fact id that two labs both define, so start-up stops and nam
 from collections.abc import Callable, Mapping
 
 from app.labs.buffers import facts as buffers
+from app.labs.checkpoint import facts as checkpoint
 from app.labs.detach_clone_view import facts as detach_clone_view
 from app.labs.devices import facts as devices
 from app.labs.gradients import facts as gradients
 from app.labs.initialisation import facts as initialisation
+from app.labs.lazy_modules import facts as lazy_modules
+from app.labs.parametrizations import facts as parametrizations
 from app.labs.rebinding import facts as rebinding
 from app.labs.registration import facts as registration
 from app.labs.tensor_or_parameter import facts as tensor_or_parameter
+from app.labs.tied_parameters import facts as tied_parameters
 from app.labs.training import facts as training
 
 Fact = Callable[[], object]
@@ -47,6 +51,10 @@ FACTS: dict[str, Fact] = join_facts(
         "detach_clone_view": detach_clone_view.FACTS,
         "devices": devices.FACTS,
         "training": training.FACTS,
+        "tied_parameters": tied_parameters.FACTS,
+        "lazy_modules": lazy_modules.FACTS,
+        "parametrizations": parametrizations.FACTS,
+        "checkpoint": checkpoint.FACTS,
     }
 )
 

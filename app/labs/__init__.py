@@ -6,14 +6,18 @@ that imports torch and never FastAPI or Jinja. Adding one means adding it here, 
 
 from app.labs import (
     buffers,
+    checkpoint,
     detach_clone_view,
     devices,
     gallery,
     gradients,
     initialisation,
+    lazy_modules,
+    parametrizations,
     rebinding,
     registration,
     tensor_or_parameter,
+    tied_parameters,
     training,
 )
 from app.labs.base import Lab
@@ -29,5 +33,9 @@ LABS: tuple[Lab, ...] = (
     detach_clone_view.LAB,  # lesson 8
     devices.LAB,  # lesson 9
     training.LAB,  # lesson 10
+    tied_parameters.LAB,  # lesson 11
+    lazy_modules.LAB,  # lesson 12
+    parametrizations.LAB,  # lesson 13
+    checkpoint.LAB,  # lesson 14
 )
 LAB_BY_ID: dict[str, Lab] = {lab.id: lab for lab in LABS}

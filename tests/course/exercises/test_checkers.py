@@ -23,7 +23,10 @@ FREEZE_BODY = (
     '    for name, p in lstm.named_parameters():\n        if name.startswith("weight_ih_"):\n'
     "            p.requires_grad_(False)"
 )
+RENAME_HEAD = '        if key.startswith("classifier."):\n            key = "head." + key.removeprefix("classifier.")'
 BUFFER_INIT = '        self.register_buffer("running_mean", torch.zeros(features))'
+TIE_LINE = "    model.decoder.weight = model.embedding.weight"
+MATERIALIZE_BODY = "    with torch.no_grad():\n        model(torch.zeros(1, in_features))"
 ATTEMPTS = {
     "scale starter": (
         ("register_scale", SPECS["register_scale"].starter),
@@ -182,12 +185,193 @@ ATTEMPTS = {
         ["not_persistent"],
         {"in_state_dict"},
     ),
+    "tie starter": (
+        ("tie_weights", SPECS["tie_weights"].starter),
+        "failed",
+        ["copied_values"],
+        {"same_object", "listed_once", "one_grad_for_both", "tied_after_step"},
+    ),
+    "tie through .data": (
+        variant("tie_weights", "solution", TIE_LINE, "    model.decoder.weight.data = model.embedding.weight.data"),
+        "failed",
+        ["shared_storage"],
+        {"same_object", "listed_once", "one_grad_for_both"},
+    ),
+    "tie with a new Parameter around the weight": (
+        variant("tie_weights", "solution", TIE_LINE, "    model.decoder.weight = nn.Parameter(model.embedding.weight)"),
+        "failed",
+        ["shared_storage"],
+        {"same_object", "listed_once", "one_grad_for_both"},
+    ),
+    "tie the other way round": (
+        variant("tie_weights", "solution", TIE_LINE, "    model.embedding.weight = model.decoder.weight"),
+        "failed",
+        ["wrong_way"],
+        {"keeps_embedding"},
+    ),
+    "tie a detached tensor": (
+        variant("tie_weights", "solution", TIE_LINE, "    model.decoder.weight = model.embedding.weight.detach()"),
+        "code_error",
+        ["plain_tensor"],
+        set(),
+    ),
+    "tie nothing": (
+        variant("tie_weights", "solution", TIE_LINE, "    pass"),
+        "failed",
+        ["untouched"],
+        {"same_object", "listed_once", "one_grad_for_both", "tied_after_step"},
+    ),
+    "materialize starter": (
+        ("materialize_lazy", SPECS["materialize_lazy"].starter),
+        "failed",
+        ["no_forward"],
+        {"none_uninitialized", "first_layer_shape", "all_linear"},
+    ),
+    "materialize with the wrong size": (
+        variant("materialize_lazy", "solution", "torch.zeros(1, in_features)", "torch.zeros(1, 10)"),
+        "failed",
+        ["wrong_size"],
+        {"first_layer_shape"},
+    ),
+    "materialize with backward": (
+        variant(
+            "materialize_lazy", "solution", MATERIALIZE_BODY, "    model(torch.zeros(1, in_features)).sum().backward()"
+        ),
+        "failed",
+        ["called_backward"],
+        {"no_grad_left"},
+    ),
+    "materialize by replacing the layers": (
+        variant(
+            "materialize_lazy",
+            "solution",
+            MATERIALIZE_BODY,
+            "    model[0] = nn.Linear(in_features, 16)\n    model[2] = nn.Linear(16, 4)",
+        ),
+        "failed",
+        ["replaced_layers"],
+        {"same_objects"},
+    ),
+    "materialize counting first": (
+        variant(
+            "materialize_lazy",
+            "solution",
+            MATERIALIZE_BODY,
+            "    print(sum(p.numel() for p in model.parameters()))\n" + MATERIALIZE_BODY,
+        ),
+        "code_error",
+        ["counted_too_early"],
+        set(),
+    ),
     "buffer class renamed": (
         ("running_mean_buffer", SPECS["running_mean_buffer"].solution.replace("Centre", "Center")),
         "failed",
         ["no_centre_class"],
         set(),
     ),
+    "symmetric starter": (
+        ("symmetric_weight", SPECS["symmetric_weight"].starter),
+        "failed",
+        ["fixed_once"],
+        {"parametrized", "optimizer_holds_original", "symmetric_after_steps"},
+    ),
+    "symmetric but frozen": (
+        variant(
+            "symmetric_weight",
+            "starter",
+            "    return layer\n",
+            "    layer.requires_grad_(False)\n    return layer\n",
+        ),
+        "failed",
+        ["frozen"],
+        {"parametrized", "optimizer_holds_original", "still_trains"},
+    ),
+    "symmetric parametrization that is not": (
+        variant("symmetric_weight", "solution", "return X.triu() + X.triu(1).transpose(-1, -2)", "return X.triu()"),
+        "failed",
+        ["not_symmetric"],
+        {"symmetric_now", "symmetric_after_steps"},
+    ),
+    "symmetric renamed": (
+        ("symmetric_weight", SPECS["symmetric_weight"].solution.replace("make_symmetric", "symmetrize")),
+        "failed",
+        ["no_function"],
+        set(),
+    ),
+    **{
+        f"checkpoint {name}": attempt
+        for name, attempt in {
+            "starter": (
+                ("load_renamed_checkpoint", SPECS["load_renamed_checkpoint"].starter),
+                "failed",
+                ["raw_keys"],
+                {"all_loaded"},
+            ),
+            "prefix only": (
+                variant("load_renamed_checkpoint", "solution", RENAME_HEAD, "        pass"),
+                "failed",
+                ["prefix_only"],
+                {"all_loaded"},
+            ),
+            "head only": (
+                variant(
+                    "load_renamed_checkpoint",
+                    "solution",
+                    '        key = key.removeprefix("module.")\n' + RENAME_HEAD,
+                    '        key = key.replace("classifier.", "head.")',
+                ),
+                "failed",
+                ["head_only"],
+                {"all_loaded"},
+            ),
+            "not strict": (
+                variant(
+                    "load_renamed_checkpoint",
+                    "solution",
+                    "load_state_dict(renamed)",
+                    "load_state_dict(renamed, strict=False)",
+                ),
+                "failed",
+                ["not_strict"],
+                {"still_strict"},
+            ),
+            "strict=False on raw keys": (
+                variant(
+                    "load_renamed_checkpoint",
+                    "starter",
+                    "load_state_dict(state)",
+                    "load_state_dict(state, strict=False)",
+                ),
+                "failed",
+                ["not_strict"],
+                {"all_loaded", "still_strict"},
+            ),
+            "replaced parameters": (
+                variant(
+                    "load_renamed_checkpoint",
+                    "solution",
+                    "    model.load_state_dict(renamed)",
+                    "    for key, value in renamed.items():\n"
+                    '        layer, name = key.split(".")\n'
+                    "        setattr(getattr(model, layer), name, nn.Parameter(value.clone()))\n"
+                    "    if len(renamed) < 4:\n"
+                    '        raise KeyError("body.bias")',
+                ),
+                "failed",
+                ["replaced_parameters"],
+                {"same_objects", "optimizer_still_works"},
+            ),
+            "renamed function": (
+                (
+                    "load_renamed_checkpoint",
+                    SPECS["load_renamed_checkpoint"].solution.replace("def load_renamed", "def load"),
+                ),
+                "failed",
+                ["no_function"],
+                set(),
+            ),
+        }.items()
+    },
 }
 
 
@@ -198,8 +382,17 @@ def outcomes(check_attempts):
     return check_attempts(attempts)
 
 
-def test_there_are_four_exercises():
-    assert set(SPECS) == {"register_scale", "zero_parameters", "freeze_lstm_input", "running_mean_buffer"}
+def test_every_exercise_is_known_here():
+    assert set(SPECS) == {
+        "register_scale",
+        "zero_parameters",
+        "freeze_lstm_input",
+        "running_mean_buffer",
+        "tie_weights",
+        "materialize_lazy",
+        "symmetric_weight",
+        "load_renamed_checkpoint",
+    }
 
 
 @pytest.mark.parametrize("exercise_id", sorted(SPECS))

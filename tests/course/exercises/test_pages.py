@@ -18,6 +18,10 @@ PAGES = {
     "zero_parameters": LESSON,
     "running_mean_buffer": "/lessons/buffers",
     "freeze_lstm_input": "/lessons/putting-it-together",
+    "tie_weights": "/lessons/tied-parameters",
+    "materialize_lazy": "/lessons/lazy-modules",
+    "symmetric_weight": "/lessons/parametrizations",
+    "load_renamed_checkpoint": "/lessons/saving-and-loading",
 }
 
 

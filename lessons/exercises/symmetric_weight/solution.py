@@ -1,0 +1,22 @@
+import torch
+from torch import nn
+from torch.nn.utils import parametrize
+
+
+class Symmetric(nn.Module):
+    def forward(self, X):
+        return X.triu() + X.triu(1).transpose(-1, -2)
+
+
+def make_symmetric(layer):
+    """Make layer.weight symmetric, and keep it symmetric while the layer trains."""
+    parametrize.register_parametrization(layer, "weight", Symmetric())
+    return layer
+
+
+torch.manual_seed(0)
+layer = make_symmetric(nn.Linear(3, 3))
+w = layer.weight.detach()
+print("symmetric now:", torch.equal(w, w.T))
+print("parametrized:", parametrize.is_parametrized(layer, "weight"))
+print("named_parameters():", [name for name, _ in layer.named_parameters()])
