@@ -25,13 +25,17 @@ logger = logging.getLogger("uvicorn.error")
 PURGE_EVERY = 3600  # seconds between sweeps for classes past their retention
 
 
+async def _purge(store: ClassStore) -> None:
+    with suppress(Exception):  # a failed sweep (database restarting) is retried next time
+        deleted = await store.purge()
+        if deleted:
+            logger.info("classroom: deleted %d class(es) past PLAB_CLASS_RETENTION_DAYS", deleted)
+
+
 async def _purge_now_and_then(store: ClassStore) -> None:
     while True:
-        with suppress(Exception):  # a failed sweep (database restarting) is retried next time
-            deleted = await store.purge()
-            if deleted:
-                logger.info("classroom: deleted %d class(es) past PLAB_CLASS_RETENTION_DAYS", deleted)
         await asyncio.sleep(PURGE_EVERY)
+        await _purge(store)
 
 
 def _announce_sign_in(settings: Settings, token: str, made: bool, from_setting: bool) -> None:
@@ -67,9 +71,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = make_engine(database_url(settings))
         await upgrade(engine, settings.data_dir)
         app.state.classroom = ClassStore(engine, settings.class_retention_days, settings.teacher_session_hours)
+        await _purge(app.state.classroom)
         sweeper = asyncio.create_task(_purge_now_and_then(app.state.classroom))
         yield
         sweeper.cancel()
+        with suppress(asyncio.CancelledError):
+            await sweeper  # a sweep cut short rolls back before the engine goes
         await engine.dispose()
 
     app = FastAPI(
