@@ -17,6 +17,10 @@ def server_config(settings: Settings) -> uvicorn.Config:
         log_level=settings.log_level,
         access_log=settings.access_log,
         proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+        # A browser reuses an idle connection for up to a few minutes; with uvicorn's 5 s a request
+        # sent just as the server closed the connection was reset (seen in the soak benchmark).
+        timeout_keep_alive=settings.keep_alive_timeout,
         loop="asyncio",
         http="httptools",
     )

@@ -18,7 +18,18 @@ from app.runner.service import CodeRunner
 from app.serving.malloc_tuning import keep_freed_memory
 from app.serving.warmup import start_background_warm_up
 from app.settings import Settings
-from app.web import api, cells, classroom_students, classroom_teachers, errors, exercises, gallery, pages, run
+from app.web import (
+    api,
+    cells,
+    classroom_students,
+    classroom_teachers,
+    errors,
+    exercises,
+    gallery,
+    openapi,
+    pages,
+    run,
+)
 from app.web.middleware import LocaleAndSecurityMiddleware
 
 logger = logging.getLogger("uvicorn.error")
@@ -85,6 +96,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Learn torch.nn.Parameter versus torch.Tensor by running real PyTorch.",
         version="0.1.0",
         dependencies=[Depends(errors.unknown_language)],
+        # Starlette's own slash redirect takes its host from the Host header; errors.py redirects by path alone.
+        redirect_slashes=False,
+        docs_url=None,  # app/web/openapi.py serves /docs from local files (the default page loads a CDN)
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.runner = runner
@@ -93,8 +108,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.probes, app.state.exercises, app.state.lessons = course.probes, course.exercises, course.lessons
     if settings.gzip:
         app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=settings.gzip_level)
-    app.add_middleware(LocaleAndSecurityMiddleware, default_locale=settings.default_locale)
+    app.add_middleware(
+        LocaleAndSecurityMiddleware,
+        default_locale=settings.default_locale,
+        max_body_bytes=settings.max_body_bytes,
+        max_header_bytes=settings.max_header_bytes,
+    )
     errors.install(app)
+    openapi.install(app)
     app.include_router(api.router)
     app.include_router(run.router)
     api.add_lab_routes(app)

@@ -21,6 +21,30 @@ class Settings(BaseSettings):
         le=64,
         description="Number of worker processes; more than one are forked from a parent that loaded torch once.",
     )
+    keep_alive_timeout: int = Field(
+        75,
+        ge=1,
+        le=3600,
+        description="Seconds an idle keep-alive connection stays open; longer than a browser's idle gap "
+        "(uvicorn's 5 s reset requests).",
+    )
+    max_body_bytes: int = Field(
+        1 << 20,
+        ge=64 << 10,
+        le=256 << 20,
+        description="Largest request body on any route, in bytes (nginx's default, 1 MiB); larger gets a 413.",
+    )
+    max_header_bytes: int = Field(
+        32 << 10,
+        ge=4 << 10,
+        le=1 << 20,
+        description="Largest total size of a request's headers, in bytes (nginx allows 4 x 8 KiB); larger gets a 431.",
+    )
+    forwarded_allow_ips: str = Field(
+        "127.0.0.1",
+        description="Proxies (comma-separated addresses, or *) whose X-Forwarded-For/-Proto are believed: "
+        "the client's address and HTTPS (for Secure cookies).",
+    )
     torch_threads: int = Field(
         1, ge=1, le=64, description="torch intra-op threads per process; 1 is fastest for the small labs under load."
     )
@@ -43,11 +67,13 @@ class Settings(BaseSettings):
     )
     keep_freed_memory: bool = Field(
         True,
-        description="Let glibc keep freed memory (up to 32 MB per process) for the next request: ~0.3 ms less per heavy lab request.",
+        description="Let glibc keep freed memory (up to 32 MB per process) for the next request: "
+        "~0.3 ms less per heavy lab request.",
     )
     gzip: bool = Field(
         True,
-        description="Compress responses over 1 KB for browsers that accept gzip (classroom Wi-Fi is often the bottleneck).",
+        description="Compress responses over 1 KB for browsers that accept gzip "
+        "(classroom Wi-Fi is often the bottleneck).",
     )
     gzip_level: int = Field(
         1, ge=1, le=9, description="gzip level: 1 takes about half the CPU of 5 for responses about 20% larger."
@@ -77,7 +103,11 @@ class Settings(BaseSettings):
         2, ge=1, le=32, description="Locked-down workers kept ready ahead of time (each is a fork of the warm sandbox)."
     )
     run_max_concurrent: int = Field(
-        4, ge=1, le=64, description="Code runs executing at once per app process; further runs queue briefly."
+        0,
+        ge=0,
+        le=256,
+        description="Code runs executing at once on the whole server (the workers share one sandbox); "
+        "0 means one per CPU core. Further runs queue briefly.",
     )
     run_rate_limit: int = Field(
         30, ge=0, le=10_000, description="Runs per minute one client (IP address) may start; 0 means no limit."

@@ -19,8 +19,10 @@ def learner_requests(learner: int) -> list[str]:
     return paths
 
 
-async def simulate(base_url: str, learners: int = 200, concurrency: int = 50) -> dict[str, int]:
-    """Run every learner's requests with at most `concurrency` in flight; count the answers."""
+async def simulate(base_url: str, learners: int = 200, concurrency: int = 50, offset: int = 0) -> dict[str, int]:
+    """Run every learner's requests with at most `concurrency` in flight; count the answers.
+
+    Learners are numbered from `offset`, so a later round (the soak's) sends inputs not seen before."""
     limit = asyncio.Semaphore(concurrency)
     counts = {"requests": 0, "failures": 0}
 
@@ -32,5 +34,5 @@ async def simulate(base_url: str, learners: int = 200, concurrency: int = 50) ->
             counts["failures"] += response.status_code != 200
 
     async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
-        await asyncio.wait_for(asyncio.gather(*(one(client, n) for n in range(learners))), timeout=600)
+        await asyncio.wait_for(asyncio.gather(*(one(client, n) for n in range(offset, offset + learners))), timeout=600)
     return counts

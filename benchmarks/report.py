@@ -266,8 +266,7 @@ End to end over HTTP (`POST /api/run`): pool of {results["code_cells"]["pool_siz
         jupyter["private_gb_for_200"]
     } GB for 200 |
 """
-    text += classroom_section(results.get("classroom"))
-    path.write_text(text)
+    path.write_text(text + hardening_sections(results) + classroom_section(results.get("classroom")))
 
 
 def classroom_section(rows: list[dict] | None) -> str:
@@ -332,3 +331,54 @@ relying on these figures.
 
 {table}
 """
+
+
+def _soak_note(soak: dict) -> str:
+    return f" **Short run: {soak['note']}**" if soak.get("note") else ""
+
+
+def hardening_sections(results: dict) -> str:
+    """Render the starvation and soak figures (benchmarks/starvation.py, benchmarks/soak.py) when present."""
+    text = ""
+    if "starvation" in results:
+        s = results["starvation"]
+        rows = [
+            [
+                phase,
+                s[phase]["requests"],
+                s[phase]["p50_ms"],
+                s[phase]["p99_ms"],
+                s[phase]["max_ms"],
+                s[phase]["errors"],
+            ]
+            for phase in ("alone", "busy")
+        ]
+        text += f"""
+## Code runs beside the labs (`python -m benchmarks.starvation`)
+
+Lab requests (the four scenarios in turn) from {s["lab_clients"]} clients, each waiting {s["think_ms"]:.0f} ms
+between requests, {s["workers"]} workers; "busy" adds {s["busy_runs"]} code runs of `while True: pass` kept going
+(each stopped at the 5 s limit and sent again; {s["busy_runs_finished"]} ran, all {s["busy_runs"]} at once).
+{s["rounds"]} rounds of {s["seconds_per_phase"]:.0f} s per phase, alternating, in one run; the machine's load
+average (other work included) was {s.get("load_average", "?")}.
+
+{_table(["phase", "lab requests", "p50 ms", "p99 ms", "max ms", "errors"], rows)}
+
+Target: p99 with the busy loops at most 2x p99 without: {s["p99_ratio"]}x, {_verdict(s["p99_ratio"] <= 2)}.
+"""
+    if "soak" in results:
+        k = results["soak"]
+        rows = [[f"{p['t_s']:.0f}", p["server_pss"], p["sandbox_pss"], p["total_pss"]] for p in k["samples"]]
+        text += f"""
+## Soak (`python -m benchmarks.soak`)
+
+{k["learners"]} simulated learners going through the lessons' labs again and again for {k["minutes"]} min
+({k["requests"]} requests, {k["failures"]} failures), {k["workers"]} workers; PSS of the whole process tree
+(web server and sandbox) every {k["interval_s"]:.0f} s, in MB; load average {k.get("load_average", "?")}.{_soak_note(k)}
+
+{_table(["t (s)", "server PSS", "sandbox PSS", "total PSS"], rows)}
+
+Growth over the last part of the run: {k["late_growth_mb_per_worker"]} MB per worker over the last
+{k["late_window_s"]:.0f} s (target: under 5 MB per worker over the last 10 minutes of a 15-minute soak).
+"""
+    return text

@@ -12,7 +12,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from app.i18n import gettext as _
 from app.labs.errors import field_errors
+from app.labs.numbers import non_decimal_numbers
 
 
 @dataclass(frozen=True)
@@ -37,12 +39,30 @@ class LabState:
     result: BaseModel | None = None
 
 
+def validate(lab: Lab, raw: Any) -> BaseModel | dict[str, str]:
+    """Return the lab's Params for raw inputs (query string or JSON), or each failing field's message.
+
+    Every input, whatever its type, ends here as Params or as messages: numbers must be plain ASCII
+    decimals, and a validator that meets a type it did not expect (a TypeError) means the type was wrong.
+    """
+    if not isinstance(raw, dict):
+        return {"body": _("must be a JSON object of the lab's inputs")}
+    errors = non_decimal_numbers(lab.params, raw)
+    if errors:
+        return errors
+    try:
+        return lab.params.model_validate(raw)
+    except ValidationError as exc:
+        return field_errors(exc)
+    except (TypeError, RecursionError):
+        return {"input": _("has the wrong type")}
+
+
 def evaluate(lab: Lab, raw: dict[str, Any]) -> LabState:
     """Validate raw inputs (query string or JSON) and run the lab, or report what was wrong."""
-    try:
-        params = lab.params.model_validate(raw)
-    except ValidationError as exc:
+    params = validate(lab, raw)
+    if isinstance(params, dict):
         # The form shows what was sent, over the defaults (only needed here: valid inputs show themselves).
-        values = {**lab.params().model_dump(mode="json"), **raw}
-        return LabState(lab, values, errors=field_errors(exc))
+        values = {**lab.params().model_dump(mode="json"), **(raw if isinstance(raw, dict) else {})}
+        return LabState(lab, values, errors=params)
     return LabState(lab, params.model_dump(mode="json"), result=lab.run(params))

@@ -52,8 +52,18 @@ def field_errors(exc: ValidationError | list[dict]) -> dict[str, str]:
     errors = exc.errors() if isinstance(exc, ValidationError) else exc
     messages: dict[str, str] = {}
     for error in errors:
-        messages.setdefault(field_name(error), describe(error))
+        messages.setdefault(quotable(field_name(error)), quotable(describe(error)))
     return messages
+
+
+def quotable(text: str) -> str:
+    """Make text safe to send back: a lone surrogate a client sent (\\ud800) is written as an escape,
+    because a message quoting it could not be encoded as UTF-8 at all."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
 
 
 def one_line(exc: Exception) -> str:

@@ -112,7 +112,10 @@ class _GalleryParams(BaseModel):
     @classmethod
     def _keep_the_chosen_models_fields(cls, data: Any) -> Any:
         """Drop other models' hyper-parameters and fill in the chosen model's defaults."""
-        if not isinstance(data, dict) or data.get("model", "linear_bias") not in MODELS:
+        # A client may send any JSON value as the model ([] or {} are unhashable): only text can name one.
+        if not isinstance(data, dict) or not isinstance(model := data.get("model", "linear_bias"), str):
+            return data
+        if model not in MODELS:
             return data
         fields = MODELS[data.get("model", "linear_bias")].params.model_fields
         kept = {key: value for key, value in data.items() if key not in HYPER_FIELDS or key in fields}

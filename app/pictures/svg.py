@@ -140,7 +140,9 @@ def _palette_indices(grid: torch.Tensor, limit: float) -> torch.Tensor:
     return (grid / limit).mul_(LEVELS).round_().add_(LEVELS).to(torch.uint8)
 
 
-@lru_cache(maxsize=256)
+# Bounded by bytes as well as count: a 48 x 48 map's cells are ~150 KB of text (~0.5 MB as Python
+# strings), so 32 sizes stay under ~16 MB where 256 could hold over 100 MB.
+@lru_cache(maxsize=32)
 def _cells(rows: int, cols: int) -> tuple[tuple[str, str], ...]:
     """Return each cell's markup around its colour and its value, row by row (the same for every map
     of this size): <rect x="c" y="r" ... fill="COLOUR"><title>[r, c] = VALUE</title></rect>."""

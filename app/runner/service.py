@@ -7,6 +7,7 @@ the sandbox answered is validated again here: it is untrusted data, even when it
 import hashlib
 import logging
 import math
+import os
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -82,7 +83,17 @@ class SandboxStatus(BaseModel):
     limits: dict[str, float]
 
 
-def runner_config(settings: Settings) -> RunnerConfig:
+def runs_per_process(settings: Settings, sandboxes: int | None = None) -> int:
+    """Share the server-wide bound on concurrent runs (by default the CPU cores) over the sandboxes.
+
+    With several workers, the server has one shared sandbox (hub.py), which gets the whole bound;
+    where each worker has a sandbox of its own, each gets an equal part (at least one run).
+    """
+    total = settings.run_max_concurrent or len(os.sched_getaffinity(0))
+    return max(1, total // (settings.workers if sandboxes is None else sandboxes))
+
+
+def runner_config(settings: Settings, sandboxes: int | None = None) -> RunnerConfig:
     """Translate the operator's settings into the sandbox's limits."""
     return RunnerConfig(
         time_limit=settings.run_time_limit,
@@ -90,7 +101,7 @@ def runner_config(settings: Settings) -> RunnerConfig:
         output_limit=settings.run_output_limit,
         code_limit=settings.run_code_limit,
         pool_size=settings.run_pool_size,
-        max_concurrent=settings.run_max_concurrent,
+        max_concurrent=runs_per_process(settings, sandboxes),
         uid=settings.run_uid,
         gid=settings.run_gid,
         allow_weak=settings.run_allow_weak_sandbox,
@@ -110,6 +121,13 @@ class CodeRunner:
         self.config = runner_config(settings)
         self.client = SandboxClient(self.config)
         self.limiter = RateLimiter(settings.run_rate_limit)
+
+    def use_hub(self, path: str, settings: Settings) -> None:
+        """Send every run to the server's one shared sandbox service (hub.py) instead of a sandbox of our own."""
+        from app.runner.hub import HubClient
+
+        self.config = runner_config(settings, sandboxes=1)
+        self.client = HubClient(self.config, path)
 
     def start(self) -> None:
         """Start the sandbox in the background (the app does not wait for torch to load)."""
@@ -135,20 +153,25 @@ class CodeRunner:
         """Run code for one client; every outcome, including refusals, is a RunResult."""
         if not self.enabled:
             return RunResult(status="refused", message=_("Code cells are switched off on this server."))
-        wait = self.limiter.acquire(client_key)
-        if wait > 0:
-            seconds = math.ceil(wait)
-            return RunResult(
-                status="rate_limited",
-                retry_after=seconds,
-                message=_("Too many runs in a minute: try again in %(seconds)s s.") % {"seconds": seconds},
-            )
         if self.code_too_long(code):
             return RunResult(
                 status="refused",
                 message=_("The code is too long: at most %(limit)s bytes.") % {"limit": self.config.code_limit},
             )
-        return self.to_result(await self.client.run(code))
+        if getattr(self.client, "shared", False):  # the shared service applies the server-wide rate limit
+            raw = await self.client.run(code, client_key)
+            wait = raw.get("wait") if raw.get("status") == "rate_limited" else None
+        else:
+            wait = self.limiter.acquire(client_key) or None
+            raw = await self.client.run(code) if wait is None else {}
+        if isinstance(wait, (int, float)) and wait > 0:
+            seconds = math.ceil(min(float(wait), 3600.0))
+            return RunResult(
+                status="rate_limited",
+                retry_after=seconds,
+                message=_("Too many runs in a minute: try again in %(seconds)s s.") % {"seconds": seconds},
+            )
+        return self.to_result(raw)
 
     def to_result(self, raw: dict) -> RunResult:
         """Validate the sandbox's answer and add a message a learner can act on."""

@@ -4,6 +4,10 @@ built the app.
 uvicorn's own --workers starts a fresh interpreter per worker, so each one holds a private copy of
 torch's ~150 MB of import-time memory. Forked after the import, the workers share those pages
 copy-on-write. The parent only supervises: it restarts a worker that dies and passes SIGINT/SIGTERM on.
+
+With code cells on, it also forks the one sandbox service the workers share (app/runner/hub.py), so
+the rate limit and the bound on concurrent runs hold for the whole server, and only one sandbox
+(about 260 MB PSS) is kept warm however many workers there are.
 """
 
 import gc
@@ -11,6 +15,7 @@ import logging
 import os
 import signal
 import socket
+import tempfile
 import time
 
 import uvicorn
@@ -49,6 +54,27 @@ def serve(config: uvicorn.Config, workers: int) -> None:
     children: set[int] = set()
     stopping = False
     parent = os.getpid()
+    settings = app.main.app.state.settings
+    hub = {"pid": 0}
+    hub_path = os.path.join(tempfile.mkdtemp(prefix="plab-sandbox-"), "hub.sock")
+    if settings.cells_enabled:
+        # Before the workers fork, so each inherits a runner that sends its runs to the hub.
+        app.main.app.state.runner.use_hub(hub_path, settings)
+
+    def start_hub() -> None:
+        from app.runner.hub import run_hub
+        from app.runner.service import runner_config
+
+        pid = os.fork()
+        if pid == 0:
+            reserved.close()
+            try:
+                os.unlink(hub_path)
+            except FileNotFoundError:
+                pass
+            run_hub(runner_config(settings, sandboxes=1), settings.run_rate_limit, hub_path, parent)
+            os._exit(0)
+        hub["pid"] = pid
 
     def start_worker() -> None:
         pid = os.fork()
@@ -65,11 +91,13 @@ def serve(config: uvicorn.Config, workers: int) -> None:
         if os.getpid() != parent:  # a worker in the instant before it resets its handlers
             os._exit(0)
         stopping = True
-        for pid in children:
+        for pid in children | ({hub["pid"]} if hub["pid"] else set()):
             os.kill(pid, signal.SIGTERM)
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
+    if settings.cells_enabled:
+        start_hub()
     for _ in range(workers):
         start_worker()
     logger.info("Started %d workers forked from parent process [%d]", workers, os.getpid())
@@ -78,10 +106,21 @@ def serve(config: uvicorn.Config, workers: int) -> None:
             pid, status = os.wait()
         except ChildProcessError:
             break
+        if pid == hub["pid"]:
+            if not stopping:
+                logger.warning("The sandbox service [%d] ended (wait status %d); starting another", pid, status)
+                time.sleep(RESTART_PAUSE)
+                start_hub()
+            else:
+                hub["pid"] = 0
+            continue
         children.discard(pid)
         if not stopping:
             logger.warning("Worker [%d] ended (wait status %d); starting another", pid, status)
             time.sleep(RESTART_PAUSE)
             if not stopping:
                 start_worker()
+    if hub["pid"]:
+        os.kill(hub["pid"], signal.SIGTERM)
+        os.waitpid(hub["pid"], 0)
     reserved.close()

@@ -3,11 +3,14 @@
 from typing import Literal
 
 from fastapi import APIRouter, FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from app.i18n import LOCALES
 from app.labs import LAB_BY_ID, LABS
-from app.labs.base import Lab
+from app.labs.base import Lab, validate
+from app.web.json_body import read_json
+from app.web.openapi import LAB_RESPONSES, json_request_body
 
 router = APIRouter()
 
@@ -55,9 +58,20 @@ async def list_lessons(request: Request, locale: str | None = None) -> dict[str,
     }
 
 
+def invalid_input(errors: dict[str, str], status: int = 422) -> JSONResponse:
+    """Answer input that cannot be used: every wrong field with what is allowed."""
+    return JSONResponse(
+        {"detail": "invalid input", "errors": [{"field": f, "message": m} for f, m in errors.items()]},
+        status_code=status,
+    )
+
+
 def _lab_endpoint(lab: Lab):
-    async def run_lab(params: lab.params) -> lab.result:  # type: ignore[name-defined]
-        return lab.run(params)
+    async def run_lab(request: Request) -> JSONResponse:
+        params = validate(lab, await read_json(request))
+        if isinstance(params, dict):
+            return invalid_input(params)
+        return JSONResponse(lab.run(params).model_dump(mode="json"))
 
     run_lab.__doc__ = f"Run the '{lab.id}' lab with these inputs; every field has a bound. {lab.summary}"
     return run_lab
@@ -71,6 +85,8 @@ def add_lab_routes(app: FastAPI) -> None:
             _lab_endpoint(lab),
             methods=["POST"],
             response_model=lab.result,
+            responses=LAB_RESPONSES,
+            openapi_extra=json_request_body("".join(map(str.title, lab.id.split("_"))) + "Inputs", lab.params),
             summary=lab.title,
             operation_id=f"run_{lab.id}",
             tags=["labs"],

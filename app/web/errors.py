@@ -2,15 +2,15 @@
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from app.i18n import LOCALES
 from app.i18n import gettext as _
 from app.labs.errors import field_errors
-from app.web.render import render
-
-API_PREFIXES = ("/api/", "/healthz")
+from app.web.middleware import API_PREFIXES
+from app.web.render import render, site_path
 
 
 def wants_json(request: Request) -> bool:
@@ -21,7 +21,21 @@ def _page(request: Request, status: int, message: str):
     return render(request, "error.html", {"status": status, "message": message}, status=status)
 
 
+def slash_redirect(request: Request) -> RedirectResponse | None:
+    """Send /labs/ to /labs when only the latter exists: a redirect by path alone, never to the Host header's host."""
+    path = request.scope["path"]
+    if path == "/" or not path.endswith("/"):
+        return None
+    scope = {**request.scope, "path": path.rstrip("/") or "/"}
+    if not any(route.matches(scope)[0] is Match.FULL for route in request.app.router.routes):
+        return None
+    query = request.scope.get("query_string", b"").decode("latin-1")
+    return RedirectResponse(site_path(scope["path"]) + ("?" + query if query else ""), status_code=307)
+
+
 async def http_error(request: Request, exc: HTTPException):
+    if exc.status_code == 404 and (redirect := slash_redirect(request)) is not None:
+        return redirect
     if wants_json(request):
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
     message = exc.detail if exc.status_code != 404 or exc.detail != "Not Found" else _("This page does not exist.")

@@ -19,6 +19,7 @@ from app.labs.base import LabState, evaluate
 from app.runner.service import RunResult
 from app.web import classroom
 from app.web.checks import CheckState, asked_check, judge
+from app.web.cookies import set_cookie
 from app.web.lab_inputs import TooManyValues, query_inputs
 from app.web.render import THEME_COOKIE, THEMES, Fragment, is_htmx, render, respond
 
@@ -206,12 +207,12 @@ async def lab_page(request: Request, lab_id: str):
 
 
 @router.get("/prefs")
-async def preferences(theme: str, next: str = "/"):
+async def preferences(request: Request, theme: str, next: str = "/"):
     """Remember the chosen theme in a cookie and go back; works without JavaScript."""
     if theme not in THEMES:
         raise HTTPException(400, _("theme must be one of: %(choices)s") % {"choices": ", ".join(THEMES)})
     if not next.startswith("/") or next.startswith("//"):
         next = "/"
     response = RedirectResponse(next, status_code=303)
-    response.set_cookie(THEME_COOKIE, theme, max_age=365 * 24 * 3600, samesite="lax")
+    set_cookie(response, request, THEME_COOKIE, theme)
     return response

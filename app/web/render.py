@@ -36,13 +36,29 @@ HTML_FORMATTER = HtmlFormatter(nowrap=True)
 CROSSES_LINES = re.compile(r"'''|\"\"\"|\\\n|\r|#!")
 
 
-@lru_cache(maxsize=4096)
+# Both caches are keyed by text that follows from a request, so they are bounded by count and, as
+# only text up to a size is cached, by bytes: at most ~4096 x 2 KB and 512 x 40 KB of markup.
+CACHED_LINE_CHARS = 400
+CACHED_CODE_CHARS = 8000
+
+
 def _highlight_line(line: str) -> str:
+    return _highlight_line_cached(line) if len(line) <= CACHED_LINE_CHARS else _colour_line(line)
+
+
+def _colour_line(line: str) -> str:
     return highlight(line, PYTHON_LEXER, HTML_FORMATTER)[:-1]  # pygments ends its output with a newline
 
 
-@lru_cache(maxsize=512)
+_highlight_line_cached = lru_cache(maxsize=4096)(_colour_line)
+
+
 def highlight_python(code: str) -> Markup:
+    """Colour Python source (see _colour_python), from the cache when the text is not too long."""
+    return _highlight_python_cached(code) if len(code) <= CACHED_CODE_CHARS else _colour_python(code)
+
+
+def _colour_python(code: str) -> Markup:
     """Colour Python source with CSS classes (our stylesheet owns the colours; no inline style).
 
     Line by line, each line cached: pygments costs ~60 µs a line, and the code a lab writes from a
@@ -54,6 +70,9 @@ def highlight_python(code: str) -> Markup:
         return Markup(highlight(code, PYTHON_LEXER, HTML_FORMATTER))
     # pygments drops leading and trailing blank lines and ends with one newline; so does this.
     return Markup("\n".join(map(_highlight_line, code.strip("\n").split("\n"))) + "\n")
+
+
+_highlight_python_cached = lru_cache(maxsize=512)(_colour_python)
 
 
 def python_bool(value: Any) -> str:
@@ -133,11 +152,17 @@ def is_htmx(request: Request) -> bool:
     return request.headers.get("hx-request") == "true" and request.headers.get("hx-history-restore-request") != "true"
 
 
+def site_path(path: str) -> str:
+    """Write a request's path as a link that stays on this site: `//evil.example/x` would be read
+    by a browser as another host, so leading slashes collapse to one (and the Host header is never used)."""
+    return "/" + quote(path.lstrip("/"), safe="/:@!$&'()*+,;=-._~")
+
+
 def url_with(request: Request, **changes: str | None) -> str:
     """Return the current path and query with some parameters replaced (None removes one)."""
     query = [(k, v) for k, v in request.query_params.multi_items() if k not in changes]
     query += [(k, v) for k, v in changes.items() if v is not None]
-    return request.url.path + ("?" + urlencode(query) if query else "")
+    return site_path(request.scope["path"]) + ("?" + urlencode(query) if query else "")
 
 
 def base_context(request: Request) -> dict[str, Any]:

@@ -4,7 +4,6 @@ The run route awaits the sandbox, which runs the code in another process, so a s
 nothing in this one: the event loop goes on serving lab requests meanwhile.
 """
 
-import json
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, HTTPException, Request
@@ -14,6 +13,8 @@ from pydantic import ValidationError
 from app.i18n import gettext as _
 from app.labs.errors import field_errors
 from app.runner.service import RunRequest, RunResult, SandboxStatus
+from app.web.json_body import read_json
+from app.web.openapi import INVALID, json_request_body
 
 router = APIRouter(tags=["code cells"])
 HTTP_STATUS = {"refused": 503, "rate_limited": 429}
@@ -73,30 +74,18 @@ def result_response(result: RunResult) -> JSONResponse:
     response_model=RunResult,
     summary="Run Python code in the sandbox",
     responses={
-        400: {"description": "The body is not UTF-8 JSON."},
-        413: {"description": "The code is over the size limit."},
-        422: {"description": 'The body is not {"code": "..."}.'},
+        400: {**INVALID, "description": "The body is not UTF-8 JSON (says where it broke) or not valid Unicode."},
+        413: {**INVALID, "description": "The code is over the size limit."},
+        422: {**INVALID, "description": 'The body is not {"code": "..."}.'},
         429: {"model": RunResult, "description": "Rate limited; Retry-After says when to try again."},
         503: {"model": RunResult, "description": "Refused: cells are off, the sandbox is unavailable or busy."},
     },
-    openapi_extra={
-        "requestBody": {"required": True, "content": {"application/json": {"schema": RunRequest.model_json_schema()}}}
-    },
+    openapi_extra=json_request_body("RunRequest", RunRequest),
 )
 async def run_code(request: Request) -> JSONResponse:
     """Run `code` in a fresh, locked-down worker: stdout, the last expression's value, or a traceback."""
     runner = request.app.state.runner
-    body = await read_body(request, runner.config.code_limit * 6 + 1024)
-    if body is None:
-        return invalid(
-            413, "code", _("is too long: at most %(limit)s bytes are allowed") % {"limit": runner.config.code_limit}
-        )
-    try:
-        data = json.loads(body.decode("utf-8"))
-    except UnicodeDecodeError:
-        return invalid(400, "body", _("is not valid UTF-8"))
-    except ValueError:
-        return invalid(400, "body", _('is not valid JSON; send {"code": "..."}'))
+    data = await read_json(request)  # the guard refused a body over PLAB_MAX_BODY_BYTES or not JSON (400)
     try:
         code = RunRequest.model_validate(data).code
         code.encode("utf-8")

@@ -189,7 +189,7 @@ def test_a_button_appends_its_action_to_the_history():
         ({"a": ["step:adam:0.1:2"]}, "step:<optimizer>:<lr>"),
         ({"a": ["step:lbfgs:0.1"]}, "must be one of: sgd, rmsprop, adam"),
         ({"a": ["step:sgd:100"]}, "between 1e-05 and 10"),
-        ({"a": ["step:sgd:nan"]}, "between 1e-05 and 10"),
+        ({"a": ["step:sgd:nan"]}, "“nan” is not a number"),  # only plain ASCII decimals are numbers
         ({"a": ["step:sgd:abc"]}, "“abc” is not a number"),
         (
             {"a": ["freeze:linear.weights"]},

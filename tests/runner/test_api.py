@@ -79,8 +79,10 @@ def test_status_lists_the_active_layers(api):
 
 
 def test_the_run_route_is_documented(api):
-    operation = api.get("/openapi.json").json()["paths"]["/api/run"]["post"]
-    assert "code" in operation["requestBody"]["content"]["application/json"]["schema"]["properties"]
+    document = api.get("/openapi.json").json()
+    operation = document["paths"]["/api/run"]["post"]
+    ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    assert "code" in document["components"]["schemas"][ref.rsplit("/", 1)[-1]]["properties"]
     assert {"200", "413", "429", "503"} <= set(operation["responses"])
 
 

@@ -67,7 +67,14 @@ def test_malformed_json_and_unknown_labs(client):
     response = client.post(
         "/api/labs/tensor_or_parameter", content=b"{nope", headers={"Content-Type": "application/json"}
     )
-    assert response.status_code == 422 and "JSON" in response.text
+    # Malformed JSON is a 400 that says where it broke, not a field named by a character offset.
+    assert response.status_code == 400 and "JSON" in response.text
+    assert response.json()["errors"] == [
+        {
+            "field": "body",
+            "message": "is not valid JSON: Expecting property name enclosed in double quotes at line 1, column 2",
+        }
+    ]
     assert client.post("/api/labs/tensor_or_parameter", json=[1, 2]).status_code == 422
     response = client.post("/api/labs/nope", json={})
     assert response.status_code == 404 and "tensor_or_parameter" in response.json()["detail"]

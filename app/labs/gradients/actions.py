@@ -20,6 +20,7 @@ import math
 from dataclasses import dataclass
 
 from app.i18n import gettext as _
+from app.labs.numbers import parse_float
 from app.labs.zoo import MODELS, build
 
 MAX_ACTIONS = 30
@@ -76,7 +77,7 @@ def _grammar() -> str:
 
 def _parse_lr(text: str) -> float:
     try:
-        lr = float(text)
+        lr = parse_float(text)
     except ValueError:
         raise ValueError(_("the learning rate “%(lr)s” is not a number") % {"lr": text}) from None
     if not math.isfinite(lr) or not LR_MIN <= lr <= LR_MAX:

@@ -11,6 +11,7 @@ from torch import nn
 from app.i18n import N_
 from app.i18n import gettext as _
 from app.labs.base import Lab
+from app.labs.numbers import DIGITS
 from app.labs.seeding import seed_cpu
 
 MAX_DIMS = 4
@@ -36,7 +37,7 @@ def parse_shape(text: str) -> tuple[int, ...]:
     """Read '2,3' as (2, 3), enforcing the lab's bounds before torch sees the sizes."""
     parts = [part.strip() for part in text.replace("x", ",").replace("(", "").replace(")", "").split(",")]
     parts = [part for part in parts if part]
-    if not parts or not all(part.isdigit() for part in parts):
+    if not parts or not all(DIGITS.fullmatch(part) for part in parts):
         raise ValueError(_("write sizes separated by commas, for example 2,3"))
     sizes = tuple(int(part) for part in parts)
     if len(sizes) > MAX_DIMS:
