@@ -55,7 +55,12 @@ COPY templates ./templates
 COPY lessons ./lessons
 COPY static ./static
 COPY --from=frontend /build/static/vendor ./static/vendor
-# Files stay owned by root: the app reads its code and content, it never changes them.
+# Files stay owned by root: the app reads its code and content, it never changes them. Classes
+# (SQLite) and the generated teacher token live in /data, a volume owned by the app's user, so
+# they survive a restart or a new image; with PLAB_DATABASE_URL only the token file is kept there.
+RUN mkdir /data && chown 10001:10001 /data && chmod 0700 /data
+ENV PLAB_DATA_DIR=/data
+VOLUME ["/data"]
 USER 10001:10001
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD ["python", "-m", "app.serving.healthcheck"]

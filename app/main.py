@@ -1,19 +1,63 @@
 """Build the ASGI app: settings, torch threads, lessons loaded once, routes, static files."""
 
-from contextlib import asynccontextmanager
+import asyncio
+import logging
+from contextlib import asynccontextmanager, suppress
 
 import torch
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
 
+from app.classroom.database import database_url, make_engine
+from app.classroom.migrate import upgrade
+from app.classroom.store import ClassStore
+from app.classroom.teacher_token import teacher_token
 from app.course.loading import load_course
 from app.runner.service import CodeRunner
 from app.serving.malloc_tuning import keep_freed_memory
 from app.serving.warmup import start_background_warm_up
 from app.settings import Settings
-from app.web import api, cells, errors, exercises, gallery, openapi, pages, run
+from app.web import (
+    api,
+    cells,
+    classroom_students,
+    classroom_teachers,
+    errors,
+    exercises,
+    gallery,
+    notebooks,
+    openapi,
+    pages,
+    run,
+)
 from app.web.middleware import LocaleAndSecurityMiddleware
+
+logger = logging.getLogger("uvicorn.error")
+PURGE_EVERY = 3600  # seconds between sweeps for classes past their retention
+
+
+async def _purge(store: ClassStore) -> None:
+    with suppress(Exception):  # a failed sweep (database restarting) is retried next time
+        deleted = await store.purge()
+        if deleted:
+            logger.info("classroom: deleted %d class(es) past PLAB_CLASS_RETENTION_DAYS", deleted)
+
+
+async def _purge_now_and_then(store: ClassStore) -> None:
+    while True:
+        await asyncio.sleep(PURGE_EVERY)
+        await _purge(store)
+
+
+def _announce_sign_in(settings: Settings, token: str, made: bool, from_setting: bool) -> None:
+    host = "localhost" if settings.host in ("0.0.0.0", "::") else settings.host
+    base = f"http://{host}:{settings.port}/teacher"
+    if from_setting:
+        logger.warning("Teachers sign in at %s with PLAB_TEACHER_TOKEN.", base)
+    else:
+        # As Jupyter does: whoever can read the server's log (or the token file) may teach.
+        logger.warning("Teachers sign in at %s/sign-in?token=%s%s", base, token, " (new token)" if made else "")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -24,6 +68,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.keep_freed_memory:
         keep_freed_memory()
     runner = CodeRunner(settings)
+    token, made = teacher_token(settings)
+    _announce_sign_in(settings, token, made, settings.teacher_token is not None)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -33,7 +79,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # shutdown leaves it alone: test clients enter this many times.
         start_background_warm_up(freeze=settings.gc_freeze)
         runner.start()
+        # The database engine belongs to this process and its event loop (never made before a fork).
+        engine = make_engine(database_url(settings))
+        await upgrade(engine, settings.data_dir)
+        app.state.classroom = ClassStore(engine, settings.class_retention_days, settings.teacher_session_hours)
+        await _purge(app.state.classroom)
+        sweeper = asyncio.create_task(_purge_now_and_then(app.state.classroom))
         yield
+        sweeper.cancel()
+        with suppress(asyncio.CancelledError):
+            await sweeper  # a sweep cut short rolls back before the engine goes
+        await engine.dispose()
 
     app = FastAPI(
         lifespan=lifespan,
@@ -48,6 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.runner = runner
+    app.state.teacher_token = token
     course = load_course(settings.lessons_dir)
     app.state.probes, app.state.exercises, app.state.lessons = course.probes, course.exercises, course.lessons
     if settings.gzip:
@@ -63,11 +120,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(run.router)
     api.add_lab_routes(app)
+    app.include_router(notebooks.router)  # before pages: /lessons/{slug} would take 'x.ipynb' as a slug
     app.include_router(pages.router)
     app.include_router(gallery.router)
     gallery.add_api_routes(app)
     app.include_router(cells.router)
     app.include_router(exercises.router)
+    app.include_router(classroom_teachers.router)
+    app.include_router(classroom_students.router)
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     return app
 

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -11,7 +11,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 class Settings(BaseSettings):
     """Holds every operator-facing setting; the README documents each field."""
 
-    model_config = SettingsConfigDict(env_prefix="PLAB_", frozen=True)
+    model_config = SettingsConfigDict(env_prefix="PLAB_", frozen=True, env_ignore_empty=True)  # "" = unset (compose)
 
     host: str = Field("127.0.0.1", description="Address the server binds to; 0.0.0.0 makes it reachable on a LAN.")
     port: int = Field(8000, ge=1, le=65535, description="TCP port the server listens on.")
@@ -125,4 +125,30 @@ class Settings(BaseSettings):
     show_solutions: bool = Field(
         True,
         description="Offer an exercise's solution after a learner's attempt; false hides solutions (e.g. for a class).",
+    )
+    data_dir: Path = Field(
+        REPO_ROOT / "data",
+        description="Folder for the embedded SQLite database and the generated teacher token (keep it on a volume).",
+    )
+    database_url: str | None = Field(
+        None,
+        pattern=r"^(postgresql\+asyncpg|sqlite\+aiosqlite)://",
+        description="Database for classes; unset means SQLite in the data folder, or a postgresql+asyncpg:// URL.",
+    )
+    teacher_token: SecretStr | None = Field(
+        None,
+        min_length=16,
+        description="Sign-in token for teachers; unset means one is made at first start, kept in the data folder.",
+    )
+    class_retention_days: int = Field(
+        30, ge=0, le=3650, description="Days after a class's end date before it is deleted with all its records."
+    )
+    join_rate_limit: int = Field(
+        20, ge=1, le=10_000, description="Wrong class codes (and recovery codes) one address may send per minute."
+    )
+    sign_in_rate_limit: int = Field(
+        10, ge=1, le=10_000, description="Wrong teacher tokens one address may send per minute."
+    )
+    teacher_session_hours: int = Field(
+        12, ge=1, le=24 * 90, description="Hours a teacher's sign-in lasts before the token is asked for again."
     )

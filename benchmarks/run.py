@@ -17,7 +17,7 @@ import urllib.request
 
 import torch
 
-from benchmarks import alternatives, code_cells, in_process
+from benchmarks import alternatives, classroom, code_cells, in_process
 from benchmarks.learners import simulate
 from benchmarks.report import write_report
 from benchmarks.scenarios import LAB_SCENARIOS, PAGE_SCENARIOS
@@ -230,6 +230,7 @@ def main() -> None:
         "fresh_process": alternatives.fresh_process(3 if args.quick else 5),
         "jupyter": alternatives.jupyter_kernels(kernels=2 if args.quick else 3, cells=20 if args.quick else 50),
         "code_cells": code_cells.measure(runs=20 if args.quick else 100, seconds=4 if args.quick else 15),
+        "classroom": classroom.measure(students=50 if args.quick else 200),
     }
     results["duration_s"] = round(time.time() - started)
     docs = REPO_ROOT / "docs"

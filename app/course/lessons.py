@@ -53,6 +53,7 @@ class MarkdownPart(BaseModel):
     model_config = ConfigDict(frozen=True)
     kind: Literal["markdown"] = "markdown"
     html: str  # may hold [[fact:id]] placeholders, filled per request
+    markdown: str = ""  # the Markdown it was rendered from, placeholders and all (for notebooks)
 
 
 class CalloutPart(BaseModel):
@@ -60,6 +61,7 @@ class CalloutPart(BaseModel):
     kind: Literal["callout"] = "callout"
     style: Literal["mistake", "note", "why"]
     html: str
+    markdown: str = ""  # the Markdown it was rendered from, placeholders and all (for notebooks)
 
 
 class LabPart(BaseModel):
@@ -206,7 +208,10 @@ def _parse_body(path: Path, body: str, known: KnownIds, locale: str) -> tuple[Pa
                 raise LessonError(
                     f"{path}: unknown fact '{fact_id}'; known facts are: {', '.join(sorted(known.facts))}"
                 )
-        parts.append(CalloutPart(style=block[1], html=html) if block else MarkdownPart(html=html))
+        if block:
+            parts.append(CalloutPart(style=block[1], html=html, markdown=text))
+        else:
+            parts.append(MarkdownPart(html=html, markdown=text))
 
     for number, line in enumerate(body.splitlines(), start=1):
         match = DIRECTIVE.match(line) if line.startswith(":::") else None

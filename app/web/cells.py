@@ -9,9 +9,10 @@ from fastapi import APIRouter, HTTPException, Request
 
 from app.i18n import gettext as _
 from app.runner.service import RunResult
+from app.web import classroom
 from app.web.pages import CellRun, find_lesson, lesson_context
 from app.web.render import Fragment, respond
-from app.web.run import HTTP_STATUS, client_key, read_code_form
+from app.web.run import HTTP_STATUS, read_code_form
 
 router = APIRouter(include_in_schema=False)
 
@@ -32,8 +33,9 @@ async def run_cell(request: Request, slug: str):
             413,
         )
     else:
-        result = await runner.run(code, client_key(request))
+        result = await runner.run(code, await classroom.limit_key(request))
         status = HTTP_STATUS.get(result.status, 200)
+        await classroom.record_cell(request, slug, cell_id, result.status)
     headers = {"Retry-After": str(result.retry_after)} if result.retry_after else {}
     output = Fragment("_cell.html", "cell_output", (cell_id, result))
     whole = lambda: ("lesson.html", lesson_context(request, slug, CellRun(cell_id, code, result))[0])  # noqa: E731

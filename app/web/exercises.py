@@ -14,9 +14,10 @@ from fastapi.responses import RedirectResponse
 from app.course.exercise_harness import build_program, judge, program_overhead
 from app.course.exercises import ExercisePart
 from app.i18n import gettext as _
+from app.web import classroom
 from app.web.pages import ExerciseAttempt, find_lesson, lesson_context
 from app.web.render import Fragment, respond
-from app.web.run import HTTP_STATUS, client_key, read_code_form
+from app.web.run import HTTP_STATUS, read_code_form
 
 router = APIRouter(include_in_schema=False)
 
@@ -49,7 +50,8 @@ async def check_attempt(request: Request, slug: str, exercise_id: str):
     program = build_program(spec, code)
     if runner.code_size(program) > runner.config.code_limit:
         raise HTTPException(413, _("The code is too long to check: at most %(limit)s bytes.") % {"limit": limit})
-    outcome = judge(spec, await runner.run(program, client_key(request)))
+    outcome = judge(spec, await runner.run(program, await classroom.limit_key(request)))
+    await classroom.record_exercise(request, slug, exercise_id, code, outcome)
     allowed = request.app.state.settings.show_solutions
     attempt = ExerciseAttempt(
         exercise_id,

@@ -17,10 +17,11 @@ from app.i18n import gettext as _
 from app.labs import LAB_BY_ID, LABS
 from app.labs.base import LabState, evaluate
 from app.runner.service import RunResult
+from app.web import classroom
 from app.web.checks import CheckState, asked_check, judge
 from app.web.cookies import set_cookie
 from app.web.lab_inputs import TooManyValues, query_inputs
-from app.web.render import THEME_COOKIE, THEMES, Fragment, render, respond
+from app.web.render import THEME_COOKIE, THEMES, Fragment, is_htmx, render, respond
 
 router = APIRouter(include_in_schema=False)
 
@@ -123,7 +124,9 @@ def lab_response(request: Request, state, template: str, context: dict):
 
 @router.get("/")
 async def index(request: Request):
-    return render(request, "index.html", {"lessons": lessons_here(request)})
+    lessons = lessons_here(request)
+    progress = await classroom.class_progress(request, lessons)
+    return render(request, "index.html", {"lessons": lessons, "class_progress": progress})
 
 
 def find_lesson(request: Request, slug: str) -> tuple[tuple[Lesson, ...], int]:
@@ -185,6 +188,10 @@ async def lesson_page(request: Request, slug: str):
     lessons, position = find_lesson(request, slug)
     answered = asked_check(request, lessons[position])
     judged = judge(request, answered) if answered is not None else None
+    if judged is not None:
+        await classroom.record_check(request, slug, answered.check_id, judged)
+    if not is_htmx(request):
+        await classroom.record_lesson(request, slug)
     if judged is not None and "lab" not in request.query_params:
         block = Fragment("_check.html", "check_block", (answered, judged, f"/lessons/{slug}"))
         whole = lambda: ("lesson.html", lesson_context(request, slug, judged=judged)[0])  # noqa: E731

@@ -15,6 +15,7 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 
+from app.course.notebook import lab_query
 from app.i18n import LOCALE_NAMES, LOCALES, current_locale, gettext, ngettext
 from app.labs.gradients.actions import action_label
 from app.labs.registration.views import VIEW_TABLES
@@ -150,6 +151,7 @@ def build_environment() -> Environment:
     environment.globals["history_links"] = history_links
     environment.filters["action_label"] = action_label
     environment.filters["label"] = label_text
+    environment.globals["lab_query"] = lab_query  # a lab state's inputs as a query (download links)
     environment.globals["number_table"] = number_table
     environment.globals["registration_view_tables"] = VIEW_TABLES
     return environment

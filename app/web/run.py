@@ -99,7 +99,9 @@ async def run_code(request: Request) -> JSONResponse:
     too_long = runner.code_too_long(code)
     if too_long:
         return invalid(413, "code", too_long)
-    return result_response(await runner.run(code, client_key(request)))
+    from app.web.classroom import limit_key  # here, not at the top: classroom builds on this module
+
+    return result_response(await runner.run(code, await limit_key(request)))
 
 
 @router.get("/api/run/status", response_model=SandboxStatus, summary="Which sandbox layers are active")

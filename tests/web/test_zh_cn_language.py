@@ -28,6 +28,7 @@ WORD = re.compile(r"[A-Za-z]{2,}")
 ALLOWED = {
     *"PyTorch Python Parameter Lab Module Tensor autograd LSTM SGD Adam AdamW RMSprop GPU CPU CUDA MSE".split(),
     *"ViT SGE BatchNorm Kaiming Xavier English Ctrl Cmd Enter Mac NaN pickle".split(),
+    *"Jupyter VS Code Colab".split(),  # the tools a downloaded notebook opens in
 }
 MUST_TRANSLATE = {"min", "max", "mean", "std", "input", "output", "value", "values", "name", "shape", "type", "rows"}
 FULL_WIDTH_THEN_SPACE = re.compile(r"[，。：；！？、）](?=[ \t]+\S)")
