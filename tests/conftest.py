@@ -24,3 +24,9 @@ def app():
 def client(app):
     with TestClient(app) as test_client:
         yield test_client
+
+
+def pytest_collection_modifyitems(items):
+    """Run the browser tests last: Playwright's sync API leaves an asyncio loop running in the main
+    thread, and async tests after it (the classroom's) could not start their own."""
+    items.sort(key=lambda item: "tests/browser/" in item.nodeid.replace("\\", "/"))
