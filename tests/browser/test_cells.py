@@ -24,7 +24,7 @@ def test_the_editor_runs_with_ctrl_enter_and_keeps_edits(page, server_url):
 
     # The editor saves a moment after the last keystroke; wait for that save before reloading.
     page.wait_for_function(
-        "Object.keys(localStorage).some(k => (localStorage.getItem(k) || '').includes('from the editor'))"
+        "() => Object.keys(localStorage).some(k => (localStorage.getItem(k) || '').includes('from the editor'))"
     )
     page.reload()  # edits come back from localStorage
     expect(page.locator(f"{CELL} .cm-content")).to_contain_text("from the editor")
