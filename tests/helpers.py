@@ -118,3 +118,31 @@ def init_weights(module: nn.Module) -> None:
     elif isinstance(module, nn.Linear):
         nn.init.normal_(module.weight, 0, 0.01)
         nn.init.zeros_(module.bias)
+
+
+def check_option_keys(client, slug: str, check: str, lang: str) -> list[str]:
+    """Return the option keys a lesson page offers for one check."""
+    page = soup(client.get(f"/lessons/{slug}", params={"lang": lang}))
+    return [radio["value"] for radio in page.select(f"#check-{check} input[name=answer]")]
+
+
+def assert_only_torchs_answer_is_right(client, slug: str, check: str, answer: str, lang: str) -> None:
+    """Answer a check with every option: only torch's answer is right, and each wrong one names its misconception."""
+    keys = check_option_keys(client, slug, check, lang)
+    assert answer in keys and len(keys) >= 2
+    for key in keys:
+        response = client.get(
+            f"/lessons/{slug}", params={"check": check, "answer": key, "lang": lang}, headers={"HX-Request": "true"}
+        )
+        block = soup(response).select_one(f"#check-{check}")
+        assert response.status_code == 200
+        assert block["data-check-result"] == ("correct" if key == answer else "wrong")
+        if key != answer:
+            assert block.select_one(".misconception").get_text(strip=True)
+
+
+def checks_and_labs_in_order(client, slug: str, lang: str) -> list[str]:
+    """Return "check" or "lab" for each check section and lab of a lesson page, in page order."""
+    page = soup(client.get(f"/lessons/{slug}", params={"lang": lang}))
+    elements = page.select("section.check, [id^=lab-]")
+    return ["check" if "check" in (element.get("class") or []) else "lab" for element in elements]

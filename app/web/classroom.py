@@ -3,15 +3,12 @@
 A learner without a device cookie costs these hooks nothing: no cookie, no database query.
 """
 
-from urllib.parse import parse_qs
-
 from fastapi import HTTPException, Request
-from fastapi.responses import Response
 
 from app.classroom.rules import Member
 from app.classroom.store import ClassStore
 from app.i18n import gettext as _
-from app.web.run import client_key, read_body
+from app.web.run import client_key, parse_form, read_body
 
 DEVICE_COOKIE = "plab_device"
 TEACHER_COOKIE = "plab_teacher"
@@ -22,23 +19,13 @@ def store(request: Request) -> ClassStore:
     return request.app.state.classroom
 
 
-def set_private_cookie(request: Request, response: Response, name: str, value: str, max_age: int) -> None:
-    """Set a cookie scripts cannot read, sent on same-site requests only, and only over HTTPS when served so."""
-    response.set_cookie(
-        name, value, max_age=max_age, httponly=True, samesite="lax", secure=request.url.scheme == "https", path="/"
-    )
-
-
 async def read_form(request: Request, fields: set[str]) -> dict[str, str]:
     """Read a small urlencoded form; 400/413 say what was wrong. Missing fields read as empty."""
     body = await read_body(request, FORM_LIMIT)
     if body is None:
         raise HTTPException(413, _("The form is too large."))
-    try:
-        parsed = parse_qs(body.decode("ascii"), keep_blank_values=True, encoding="utf-8", errors="strict")
-    except UnicodeDecodeError:
-        raise HTTPException(400, _("The form was not sent as UTF-8.")) from None
-    return {field: parsed.get(field, [""])[-1] for field in fields}  # the last value of a repeated key wins
+    form = parse_form(body)
+    return {field: form.get(field, "") for field in fields}
 
 
 async def class_member(request: Request) -> Member | None:

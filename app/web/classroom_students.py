@@ -10,7 +10,8 @@ from fastapi.responses import RedirectResponse, Response
 from app.classroom.rules import RECOVERY_CODE_LENGTH, Refusal, read_code, read_display_name, show_code
 from app.classroom.store import utcnow
 from app.i18n import gettext as _
-from app.web.classroom import DEVICE_COOKIE, class_member, read_form, set_private_cookie, store
+from app.web.classroom import DEVICE_COOKIE, class_member, read_form, store
+from app.web.cookies import set_cookie
 from app.web.render import render
 from app.web.run import client_key
 
@@ -30,7 +31,7 @@ def _too_many(request: Request, template_context: dict):
 
 def _device_cookie(request: Request, response: Response, device: str, ends_on: date) -> None:
     days = max(1, (store(request).deletes_on(ends_on) - utcnow().date()).days)
-    set_private_cookie(request, response, DEVICE_COOKIE, device, days * 24 * 3600)
+    set_cookie(response, request, DEVICE_COOKIE, device, days * 24 * 3600)
 
 
 @router.get("/join")

@@ -9,7 +9,8 @@ from app.classroom.rules import Refusal, read_class_name, read_display_name, rea
 from app.classroom.store import utcnow
 from app.classroom.teacher_token import token_matches
 from app.i18n import gettext as _
-from app.web.classroom import TEACHER_COOKIE, read_form, set_private_cookie, store
+from app.web.classroom import TEACHER_COOKIE, read_form, store
+from app.web.cookies import set_cookie
 from app.web.render import render
 from app.web.run import client_key
 
@@ -49,7 +50,7 @@ async def _sign_in(request: Request, given: str):
         return render(request, "classroom/teacher_sign_in.html", {"error": error}, status=401)
     response = _see("/teacher")
     hours = request.app.state.settings.teacher_session_hours
-    set_private_cookie(request, response, TEACHER_COOKIE, await store(request).open_teacher_session(), hours * 3600)
+    set_cookie(response, request, TEACHER_COOKIE, await store(request).open_teacher_session(), hours * 3600)
     return response
 
 

@@ -41,6 +41,15 @@ async def read_body(request: Request, limit: int) -> bytes | None:
     return bytes(body)
 
 
+def parse_form(body: bytes) -> dict[str, str]:
+    """Parse a urlencoded form strictly as UTF-8 (400 otherwise); the last value of a repeated key wins."""
+    try:
+        parsed = parse_qs(body.decode("ascii"), keep_blank_values=True, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError:
+        raise HTTPException(400, _("The form was not sent as UTF-8.")) from None
+    return {key: values[-1] for key, values in parsed.items()}
+
+
 async def read_code_form(request: Request, fields: set[str], limit: int) -> dict[str, str]:
     """Read a code post's urlencoded form: exactly `fields`, UTF-8, at most `limit` bytes of code.
 
@@ -50,11 +59,7 @@ async def read_code_form(request: Request, fields: set[str], limit: int) -> dict
     body = await read_body(request, limit * 3 + 1024)  # %XX per UTF-8 byte at worst, plus the other fields
     if body is None:
         raise HTTPException(413, _("The code is too long: at most %(limit)s bytes.") % {"limit": limit})
-    try:
-        parsed = parse_qs(body.decode("ascii"), keep_blank_values=True, encoding="utf-8", errors="strict")
-    except UnicodeDecodeError:
-        raise HTTPException(400, _("The form was not sent as UTF-8.")) from None
-    form = {key: values[-1] for key, values in parsed.items()}  # the last value of a repeated key wins
+    form = parse_form(body)
     if set(form) != fields:
         raise HTTPException(
             400, _("Send the form with exactly these fields: %(fields)s.") % {"fields": ", ".join(sorted(fields))}

@@ -10,7 +10,7 @@ import torch
 from torch import nn
 from torch.nn.utils import parametrize
 
-from tests.helpers import soup
+from tests.helpers import assert_only_torchs_answer_is_right, checks_and_labs_in_order, soup
 
 
 class Symmetric(nn.Module):
@@ -90,34 +90,16 @@ CHECKS = [
 ]
 
 
-def option_keys(client, slug: str, check: str, lang: str) -> list[str]:
-    page = soup(client.get(f"/lessons/{slug}", params={"lang": lang}))
-    return [radio["value"] for radio in page.select(f"#check-{check} input[name=answer]")]
-
-
 @pytest.mark.parametrize("lang", ["en", "zh-CN"])
 @pytest.mark.parametrize("slug, check, expected", CHECKS, ids=[check for _, check, _ in CHECKS])
 def test_only_torchs_answer_is_right_and_wrong_ones_explain_themselves(client, slug, check, expected, lang):
-    answer = expected()
-    keys = option_keys(client, slug, check, lang)
-    assert answer in keys and len(keys) >= 2
-    for key in keys:
-        response = client.get(
-            f"/lessons/{slug}", params={"check": check, "answer": key, "lang": lang}, headers={"HX-Request": "true"}
-        )
-        block = soup(response).select_one(f"#check-{check}")
-        assert response.status_code == 200
-        assert block["data-check-result"] == ("correct" if key == answer else "wrong")
-        if key != answer:
-            assert block.select_one(".misconception").get_text(strip=True)
+    assert_only_torchs_answer_is_right(client, slug, check, expected(), lang)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-CN"])
 @pytest.mark.parametrize("slug", sorted({slug for slug, _, _ in CHECKS}))
 def test_checks_come_before_the_lab_that_reveals_them(client, slug, lang):
-    page = soup(client.get(f"/lessons/{slug}", params={"lang": lang}))
-    elements = page.select("section.check, [id^=lab-]")
-    kinds = ["check" if "check" in (element.get("class") or []) else "lab" for element in elements]
+    kinds = checks_and_labs_in_order(client, slug, lang)
     assert kinds.count("check") >= 2
     assert kinds.index("lab") > kinds.index("check")
 
