@@ -94,7 +94,9 @@ def gate_blocks(module: nn.Module, name: str, values: torch.Tensor) -> list[Gate
     size = values.shape[0] // len(GATES)
     blocks = values.reshape(len(GATES), -1)
     low, high = blocks.aminmax(dim=1)
-    means, stds = blocks.mean(dim=1), blocks.std(dim=1)
+    means = blocks.mean(dim=1)
+    # as summarize(): a block of one value (hidden_size=1, a bias) has std 0, not NaN
+    stds = blocks.std(dim=1) if blocks.shape[1] > 1 else torch.zeros_like(means)
     shape = [size, *values.shape[1:]]
     return [
         GateBlock(

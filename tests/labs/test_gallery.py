@@ -147,6 +147,11 @@ def test_lstm_gate_blocks_follow_torchs_order_with_their_own_statistics():
     assert all(not p.gates for p in gallery(model="linear_bias").parameters)
 
 
+def test_a_gate_block_of_one_value_has_std_zero_like_any_single_value():
+    bias = gallery(model="lstm", hidden_size=1, input_size=3).parameters[2]  # bias_ih_l0: one value per gate
+    assert [gate.summary.std for gate in bias.gates] == [0.0] * 4
+
+
 def test_heat_map_scale_is_what_the_squares_hold():
     report = gallery(model="lstm")
     weight = report.parameters[0]  # (256, 512), drawn as 64 x 64 averages of 4 x 8 blocks
