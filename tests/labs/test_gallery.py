@@ -94,7 +94,9 @@ def test_summaries_are_torchs_float64_statistics(model, raw):
     for picture, parameter in zip(report.parameters, module.parameters(), strict=False):
         values = parameter.detach().double()
         assert (picture.summary.min, picture.summary.max) == (values.min().item(), values.max().item())
-        assert (picture.summary.mean, picture.summary.std) == (values.mean().item(), values.std().item())
+        # An LSTM's gated tensors pool their four blocks' means and variances: equal up to rounding.
+        assert picture.summary.mean == pytest.approx(values.mean().item(), rel=1e-12, abs=1e-15)
+        assert picture.summary.std == pytest.approx(values.std().item(), rel=1e-12)
 
 
 def test_large_tensors_are_drawn_as_block_averages_without_a_value_table():
