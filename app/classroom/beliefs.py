@@ -1,8 +1,9 @@
 """Sum up what a class believes: per check, how many answered, how many were right first, who chose what.
 
 Pure: it takes the lessons (in the teacher's language), each check's right option (which the
-check's torch probe decides at request time, never this module) and the answer rows the store
-reads, and returns plain data for the page. Nothing here touches the database or the web.
+check's torch probe decides at request time, never this module) and the answer counts the store
+reads (rows of check_id, first_option, first_correct, latest_option, students, attempts), and
+returns plain data for the page. Nothing here touches the database or the web.
 """
 
 from collections import defaultdict
@@ -57,14 +58,14 @@ def course_checks(lessons: Sequence[Lesson]) -> list[tuple[Lesson, CheckPart]]:
 def check_beliefs(
     lesson: Lesson, part: CheckPart, right_key: str | None, answers: Iterable[Mapping], position: int = 0
 ) -> CheckBeliefs:
-    """Count one check's answers: answered, right first, and each option's latest and first choosers."""
+    """Add up one check's answer counts: answered, right first, and each option's latest and first choosers."""
     found = list(answers)
     now: dict[str, int] = defaultdict(int)
     first: dict[str, int] = defaultdict(int)
     for answer in found:
-        now[answer["latest_option"]] += 1
-        first[answer["first_option"]] += 1
-    answered = len(found)
+        now[answer["latest_option"]] += answer["students"]
+        first[answer["first_option"]] += answer["students"]
+    answered = sum(answer["students"] for answer in found)
     options = tuple(
         OptionCount(
             key=option.key,
@@ -83,8 +84,8 @@ def check_beliefs(
         position=position,
         right_key=right_key,
         answered=answered,
-        right_first=sum(1 for answer in found if answer["first_correct"]),
-        attempts=sum(answer["attempts"] for answer in found),
+        right_first=sum(answer["students"] for answer in found if answer["first_correct"]),
+        attempts=sum(int(answer["attempts"]) for answer in found),
         options=options,
     )
 

@@ -74,9 +74,9 @@ async def beliefs_page(request: Request, class_id: str, lesson: str = ""):
             400,
             _("There is no lesson “%(lesson)s”; choose one of: %(allowed)s") % {"lesson": lesson, "allowed": allowed},
         )
-    answers = await store(request).answers_in_class(class_id)
-    answered = {answer["check_id"] for answer in answers}
-    rights = right_keys(request, sorted(answered & {part.check_id for _lesson, part in course_checks(lessons)}))
+    shown = [part.check_id for item, part in course_checks(lessons) if not lesson or item.slug == lesson]
+    answers = await store(request).answer_counts(class_id, shown)
+    rights = right_keys(request, sorted({answer["check_id"] for answer in answers}))
     beliefs = class_beliefs(lessons, rights, answers, lesson or None)
     charts = {item.check_id: chart(class_id, item) for item in beliefs if item.answered}
     context = {"classroom": classroom, "lessons": lessons, "lesson": lesson, "beliefs": beliefs, "charts": charts}
@@ -97,7 +97,7 @@ async def choosers_page(request: Request, class_id: str, check_id: str, option: 
         raise HTTPException(
             400, _("“%(answer)s” is not an option here; choose one of: %(keys)s") % {"answer": option, "keys": keys}
         )
-    answers = await store(request).answers_in_class(class_id, check_id)
+    answers = await store(request).answer_counts(class_id, [check_id])
     beliefs = check_beliefs(lesson, part, right_keys(request, [check_id])[check_id], answers)
     shown = [item for item in beliefs.options if not option or item.key == option]
     names = {item.key: await store(request).chose(class_id, check_id, item.key) for item in shown}

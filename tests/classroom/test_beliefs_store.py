@@ -50,12 +50,14 @@ async def test_counts_first_attempt_share_distribution_and_names(store, course):
     _other_class, (dan,) = await class_of(store, "Dan")
     await answer(store, course, dan, REBIND, "changed")  # another class: never counted here
 
-    answers = await store.answers_in_class(class_id)
-    assert [(row["display_name"], row["latest_option"]) for row in answers] == [
-        ("Ann", "unchanged"),
-        ("bob", "unchanged"),
-        ("Cy", "changed"),
-    ]
+    answers = await store.answer_counts(class_id)
+    counted = {(row["first_option"], row["latest_option"]): (row["students"], row["attempts"]) for row in answers}
+    assert counted == {
+        ("changed", "unchanged"): (1, 2),
+        ("unchanged", "unchanged"): (1, 1),
+        ("changed", "changed"): (1, 1),
+    }
+    assert await store.answer_counts(class_id, [IN_PLACE]) == []
     (rebind,) = class_beliefs(course.lessons["en"], {REBIND: right(course, REBIND)}, answers, LESSON)[:1]
     assert rebind.check_id == REBIND
     assert (rebind.answered, rebind.right_first, rebind.attempts) == (3, 1, 4)
@@ -79,7 +81,7 @@ async def test_most_missed_first_per_lesson_and_for_the_class(store, course):
     await answer(store, course, ann, REBIND, "changed")  # 1 of 2
     await answer(store, course, bob, REBIND, "unchanged")
     await answer(store, course, ann, OPTIMIZER, right(course, OPTIMIZER))  # 1 of 1
-    answers = await store.answers_in_class(class_id)
+    answers = await store.answer_counts(class_id)
     keys = {check: right(course, check) for check in (IN_PLACE, REBIND, OPTIMIZER)}
 
     lesson = class_beliefs(course.lessons["en"], keys, answers, LESSON)

@@ -1,36 +1,27 @@
-"""What a teacher reads out of a class: its check answers with names, who chose an option, everything to export."""
+"""What a teacher reads out of a class: its answers counted per check, who chose an option, everything to export."""
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.classroom.store.base import CHECKS, RECORDS, STUDENTS, StoreBase, last_active, rows
-
-ANSWER_COLUMNS = (
-    CHECKS.c.student_id,
-    CHECKS.c.check_id,
-    CHECKS.c.lesson_slug,
-    CHECKS.c.first_option,
-    CHECKS.c.first_correct,
-    CHECKS.c.first_at,
-    CHECKS.c.latest_option,
-    CHECKS.c.latest_correct,
-    CHECKS.c.latest_at,
-    CHECKS.c.attempts,
-)
 
 
 class BeliefStore(StoreBase):
     # --- what a class believes, and everything a teacher may take out of it ---
 
-    async def answers_in_class(self, class_id: str, check_id: str | None = None) -> list[dict]:
-        """Return the class's check answers (one check's, if given), each with the student's name."""
+    async def answer_counts(self, class_id: str, check_ids: list[str] | None = None) -> list[dict]:
+        """Count the class's answers (to these checks) by check, first option and rightness, and latest option.
+
+        Counted in the database: a class of 200 answering 44 checks is 8,800 rows, but at most a
+        few dozen groups per check.
+        """
+        groups = (CHECKS.c.check_id, CHECKS.c.first_option, CHECKS.c.first_correct, CHECKS.c.latest_option)
         query = (
-            select(*ANSWER_COLUMNS, STUDENTS.c.display_name)
-            .join(STUDENTS, STUDENTS.c.id == CHECKS.c.student_id)
+            select(*groups, func.count().label("students"), func.sum(CHECKS.c.attempts).label("attempts"))
             .where(CHECKS.c.class_id == class_id)
-            .order_by(STUDENTS.c.name_key, CHECKS.c.check_id)
+            .group_by(*groups)
         )
-        if check_id is not None:
-            query = query.where(CHECKS.c.check_id == check_id)
+        if check_ids is not None:
+            query = query.where(CHECKS.c.check_id.in_(check_ids))
         async with self._reading() as db:
             return rows(await db.execute(query))
 
