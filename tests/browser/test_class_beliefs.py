@@ -38,7 +38,10 @@ def test_a_teacher_reads_what_the_class_believes_without_javascript(browser, pag
     student.locator("#join-name").fill("小红")
     student.locator("form[action='/join'] button").click()
     expect(student.locator("[data-recovery-code]")).to_be_visible()
-    student.goto(f"{server_url}{LESSON}?check={CHECK}&answer=changed")
+    student.goto(server_url + LESSON)
+    student.locator(f"#check-{CHECK} input[value=changed]").check()
+    student.locator(f"#check-{CHECK} button").click()
+    expect(student.locator(f"#check-{CHECK} .verdict-wrong")).to_be_visible()
     student.context.close()
 
     teacher.goto(class_url)
