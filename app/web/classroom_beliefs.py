@@ -107,7 +107,8 @@ async def choosers_page(request: Request, class_id: str, check_id: str, option: 
 
 def _download(body: str, media_type: str, name: str, extension: str) -> Response:
     # The class name may be Chinese: an ASCII fallback, and the real name as RFC 6266's filename*.
-    disposition = f"attachment; filename=\"class.{extension}\"; filename*=UTF-8''{quote(name)}.{extension}"
+    shown = quote(name, safe="")
+    disposition = f"attachment; filename=\"class.{extension}\"; filename*=UTF-8''{shown}.{extension}"
     return Response(
         body, media_type=media_type, headers={"Content-Disposition": disposition, "Cache-Control": "no-store"}
     )
