@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 WIDTH = 340  # narrow enough that 14 px labels stay readable when a phone scales the picture down
 ROW = 46  # a label line above each bar, then the bar
 BAR = 16
-LABEL_UNITS = 40  # about 7.5 px each at 14 px; longer labels are cut, the table beside holds the whole text
+LABEL_UNITS = 38  # about 7.5 px each at 14 px; longer labels are cut, the table beside holds the whole text
 RIGHT_FILL = "#15803d"  # green: the right option
 WRONG_FILL = "#6b7280"  # grey: every other option (the label says which is right, not the colour alone)
 
