@@ -129,3 +129,17 @@ def test_nobody_but_a_teacher_on_this_site_reaches_any_of_it(a_class, web):
         other_origin = teacher.get(path + route, headers={"Origin": "https://evil.example"})
         assert other_origin.status_code == 403, route
         assert teacher.get(path + route, headers={"Sec-Fetch-Site": "same-origin"}).status_code == 200, route
+
+
+def test_which_option_is_right_is_what_the_probe_says_now(a_class):
+    teacher, path, _students = a_class
+    probes = teacher.app.state.probes
+    kept = probes[REBIND]
+    probes[REBIND] = "answer = 'changed'"  # a probe that torch would contradict: the page follows the probe
+    try:
+        row = soup(teacher.get(path + "/checks")).select_one(f"[data-belief={REBIND}] tr[data-option=changed]")
+        names = soup(teacher.get(f"{path}/checks/{REBIND}", params={"option": "changed", "lang": "zh-CN"}))
+    finally:
+        probes[REBIND] = kept
+    assert "option-right" in row["class"] and "chose the right answer" in row.text
+    assert names.h2.text == "全都变成零了 (对)" and [li.text for li in names.select("[data-chooser]")] == ["小红"]
