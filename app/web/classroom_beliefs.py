@@ -41,6 +41,7 @@ def right_keys(request: Request, check_ids) -> dict[str, str]:
 
 
 def percent(share: float) -> str:
+    """Write a share as a whole percentage, the same way on the chart and in its table."""
     return f"{round(share * 100)}%"
 
 
@@ -80,6 +81,7 @@ async def beliefs_page(request: Request, class_id: str, lesson: str = ""):
     beliefs = class_beliefs(lessons, rights, answers, lesson or None)
     charts = {item.check_id: chart(class_id, item) for item in beliefs if item.answered}
     context = {"classroom": classroom, "lessons": lessons, "lesson": lesson, "beliefs": beliefs, "charts": charts}
+    context["percent"] = percent
     return render(request, "classroom/teacher_beliefs.html", context)
 
 
