@@ -64,15 +64,18 @@ MEASURE = """(smallest) => {
 }"""
 
 
-def walk(browser, server_url, width, theme, paths, measure=False) -> dict[tuple[str, str], dict]:
-    """Open every path in both languages; return axe's violations (and the layout) for each."""
+def walk(browser, server_url, width, theme, paths, measure=False, cookies=()) -> dict[tuple[str, str], dict]:
+    """Open every path in both languages; return axe's violations (and the layout) for each.
+
+    `cookies` (as a Playwright context returns them) let the walk open pages behind a sign-in.
+    """
     if not AXE.exists():
         pytest.fail("axe-core is missing: scripts/setup.sh installs it with npm ci (package-lock.json)")
     # The pages' Content-Security-Policy forbids inline scripts, as it should; only the test's own
     # injected axe needs the bypass.
     context = browser.new_context(viewport={"width": width, "height": 844}, bypass_csp=True, locale="en-US")
     context.set_default_timeout(30_000)
-    context.add_cookies([{"name": THEME_COOKIE, "value": theme, "url": server_url}])
+    context.add_cookies([*cookies, {"name": THEME_COOKIE, "value": theme, "url": server_url}])
     page = context.new_page()
     seen = {}
     try:
