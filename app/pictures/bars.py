@@ -53,14 +53,16 @@ def share_bars(bars: Sequence[Bar], title: str) -> Markup:
         top = index * ROW
         length = max(0.0, min(1.0, bar.share)) * (WIDTH - 2)
         fill = RIGHT_FILL if bar.right else WRONG_FILL
+        visible = _cut(bar.label)
         drawn = (
-            f'<text x="0" y="{top + 16}" font-size="14" fill="currentColor">{escape(_cut(bar.label))}</text>'
+            f'<text x="0" y="{top + 16}" font-size="14" fill="currentColor">{escape(visible)}</text>'
             f'<rect x="0" y="{top + 22}" width="{WIDTH - 1}" height="{BAR}" fill="none" stroke="currentColor" '
             f'stroke-opacity="0.35"/>'
             f'<rect x="1" y="{top + 23}" width="{length:.1f}" height="{BAR - 2}" fill="{fill}"/>'
         )
         if bar.href:
-            name = bar.link_name or bar.label
+            # The link's name starts with the text it shows (WCAG 2.5.3, axe's label-content-name-mismatch).
+            name = f"{visible}: {bar.link_name}" if bar.link_name else visible
             drawn = f'<a href="{escape(bar.href)}" aria-label="{escape(name)}">{drawn}</a>'
         parts.append(drawn)
     parts.append("</svg>")
