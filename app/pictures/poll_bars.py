@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 WIDTH = 640
-LABEL_WIDTH = 170
-BAR_HEIGHT = 22
+LABEL_WIDTH = 180
+BAR_HEIGHT = 26
 GAP = 6
 GROUP_GAP = 14
 SHADES = (0.45, 0.9)  # round 1 lighter than round 2
-LABEL_CHARS = 18
+LABEL_CHARS = 12  # at 22 px a label of 12 characters fits LABEL_WIDTH
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def poll_bars(options: Sequence[OptionBars], round_names: Sequence[str], title: 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="poll-bars" role="img" viewBox="0 0 {WIDTH} {height}" '
         f'width="{WIDTH}" height="{height}"><title>{escape(title)}</title>'
-        '<g font-size="17" fill="currentColor" font-family="sans-serif">'
+        '<g font-size="22" fill="currentColor" font-family="sans-serif">'
     ]
     for index, option in enumerate(options):
         top = GROUP_GAP + index * (group + GROUP_GAP)
@@ -63,7 +63,7 @@ def poll_bars(options: Sequence[OptionBars], round_names: Sequence[str], title: 
             parts.append(
                 f'<rect x="{LABEL_WIDTH}" y="{y}" width="{length:.1f}" height="{BAR_HEIGHT}" fill="currentColor" '
                 f'fill-opacity="{SHADES[r - rounds]}"><title>{escape(name)}</title></rect>'
-                f'<text x="{LABEL_WIDTH + length + 6:.1f}" y="{y + BAR_HEIGHT - 5}">{count}</text>'
+                f'<text x="{LABEL_WIDTH + length + 6:.1f}" y="{y + BAR_HEIGHT - 6}">{count}</text>'
             )
     parts.append("</g></svg>")
     return Markup("".join(parts))
