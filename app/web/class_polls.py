@@ -122,5 +122,8 @@ async def vote(request: Request, poll_id: str):
         return render(request, "classroom/poll.html", {}, status=refusal.status)
     if not is_htmx(request):
         return RedirectResponse(_back(form["next"]), status_code=303)
-    _member, poll = await store(request).member_and_poll(request.cookies.get(DEVICE_COOKIE))
+    if poll is None or poll["poll_id"] != poll_id or poll["status"] in COUNT_SHOWN:  # read the count back
+        _member, poll = await store(request).member_and_poll(request.cookies.get(DEVICE_COOKIE))
+    else:
+        poll = {**poll, "mine": form["option"]}
     return _panel(request, await poll_panel(request, poll))

@@ -105,3 +105,15 @@ async def test_deleting_the_class_deletes_its_polls(store):
     await store.vote(ann, poll["id"], "yes")
     await store.delete_class(created["id"])
     assert await store.get_poll(created["id"], poll["id"]) is None and await store.tally(poll["id"]) == {}
+
+
+async def test_a_student_sees_their_votes_and_they_go_when_they_leave(store):
+    created, [(ann, _), (bo, _)] = await class_with(store, "Ann", "Bo")
+    poll = await store.open_poll(created["id"], CHECK)
+    await store.vote(ann, poll["id"], "yes")
+    await store.vote(bo, poll["id"], "no")
+    mine = (await store.my_data(ann))["poll_votes"]
+    assert [(row["check_id"], row["round"], row["option"]) for row in mine] == [(CHECK, 1, "yes")]
+    assert "check_answers" in await store.my_data(ann)  # the rest of the student's data is still there
+    await store.leave(ann)
+    assert await store.tally(poll["id"]) == {"no": 1}

@@ -8,7 +8,11 @@ At most one poll per class is not closed: opening one closes the others in the s
 A vote is one statement, an upsert on the (poll, student) primary key that only inserts while the
 poll is in the student's class and still taking votes, so a second click replaces the vote, a vote
 can never be counted twice, and a vote on a closed poll changes nothing whatever the interleaving.
+On SQLite, votes that arrive while a commit is under way share the next one (group commit, as the
+records do): a class of 200 voting within 2 s otherwise queues 200 lock hand-overs between workers.
 """
+
+import asyncio
 
 from sqlalchemy import DateTime, String, func, insert, literal, select, update
 
@@ -25,6 +29,11 @@ DISTRIBUTION_SHOWN = ("shown", "revealed")  # students and the projector see the
 
 
 class PollStore(StoreBase):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._votes: list[tuple[object, asyncio.Future]] = []  # votes waiting for the next SQLite commit
+        self._casting: asyncio.Task | None = None
+
     # --- the teacher's side ---
 
     async def open_poll(self, class_id: str, check_id: str, previous: dict | None = None) -> dict:
@@ -114,6 +123,19 @@ class PollStore(StoreBase):
 
     # --- the students' side ---
 
+    async def my_data(self, member: Member) -> dict:
+        """Add the student's poll votes to everything else the server keeps about them (/class/me)."""
+        data = await super().my_data(member)
+        query = (
+            select(POLLS.c.check_id, POLLS.c.round, VOTES.c.option, VOTES.c.voted_at)
+            .join(POLLS, POLLS.c.id == VOTES.c.poll_id)
+            .where(VOTES.c.student_id == member.student_id)
+            .order_by(VOTES.c.voted_at)
+        )
+        async with self._reading() as db:
+            data["poll_votes"] = rows(await db.execute(query))
+        return data
+
     async def member_and_poll(self, device: str | None) -> tuple[Member | None, dict | None]:
         """Resolve a device cookie to its student and their class's open poll, in one query.
 
@@ -172,14 +194,51 @@ class PollStore(StoreBase):
             index_elements=["poll_id", "student_id"],
             set_={"option": statement.excluded.option, "voted_at": statement.excluded.voted_at},
         )
-        async with self._writing() as db:
-            done = await db.execute(statement)
-        if done.rowcount == 1:
+        if await self._cast(statement) == 1:
             return
         poll = await self.get_poll(member.class_id, poll_id)
         if poll is None:
             raise Refusal(_("This poll is not one of your class's polls."), 404)
         raise Refusal(_("This poll is closed: it takes no more votes."), 409)
+
+    async def _cast(self, statement) -> int:
+        """Run one vote's upsert and return how many rows it wrote (0: the poll refused it)."""
+        if self._write_turn is None:  # PostgreSQL: every connection writes at once
+            async with self._writing() as db:
+                return (await db.execute(statement)).rowcount
+        done = asyncio.get_running_loop().create_future()
+        self._votes.append((statement, done))
+        if self._casting is None:
+            self._casting = asyncio.create_task(self._commit_votes())
+        return await done
+
+    async def _commit_votes(self) -> None:
+        try:
+            while self._votes:
+                batch, self._votes = self._votes, []
+                try:
+                    async with self._writing() as db:
+                        written = [(await db.execute(statement)).rowcount for statement, _done in batch]
+                except Exception:  # e.g. a student removed meanwhile: then each vote on its own
+                    for statement, done in batch:
+                        await self._cast_alone(statement, done)
+                else:
+                    for (_statement, done), count in zip(batch, written, strict=True):
+                        if not done.done():  # a request that went away stopped waiting
+                            done.set_result(count)
+        finally:
+            self._casting = None
+
+    async def _cast_alone(self, statement, done: asyncio.Future) -> None:
+        try:
+            async with self._writing() as db:
+                count = (await db.execute(statement)).rowcount
+        except Exception as error:
+            if not done.done():
+                done.set_exception(error)
+        else:
+            if not done.done():
+                done.set_result(count)
 
 
 def _flatten(first: dict) -> list[dict]:
