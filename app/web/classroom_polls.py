@@ -140,7 +140,7 @@ async def projector(request: Request, class_id: str, poll_id: str):
 
 @router.get("/teacher/classes/{class_id}/polls/{poll_id}/live")
 async def live(request: Request, class_id: str, poll_id: str, on: str = "controls"):
-    """The part of the projector or the controls that changes while the class votes (htmx asks every 2 s).
+    """The part of the projector or the controls that changes while the class votes (htmx asks every second).
 
     When the class has moved on (a second round, the next check), the projector follows it.
     """
