@@ -110,7 +110,8 @@ async def _round(teacher, class_path: str, clients, round_number: int, window: f
         "p50_ms": round(statistics.median(latencies), 1),
         "p99_ms": round(_percentile(latencies, 0.99), 1),
         "max_ms": round(max(latencies), 1),
-        "projector_complete_after_s": round(complete_at - last_vote_done, 2),
+        # 0 when the projector showed all votes before the last vote's answer reached its student
+        "projector_complete_after_s": round(max(0.0, complete_at - last_vote_done), 2),
     }
 
 

@@ -163,3 +163,22 @@ def test_bad_input_gets_a_message(web):
     assert web.post(f"{path}/polls/{poll_id}/status", data={"to": "sideways"}).status_code == 400
     assert web.get(f"{path}/polls/not-a-poll/projector").status_code == 404
     assert re.search("no such poll", web.get(f"{path}/polls/not-a-poll/projector").text)
+
+
+def test_a_page_costs_a_class_member_one_lookup_and_anyone_else_none(web, monkeypatch):
+    path, poll_id, [ann] = class_with_poll(web, "Ann")
+    store = web.app.state.classroom
+    calls = []
+    for name in ("member_and_poll", "member"):
+        real = getattr(store, name)
+
+        async def counted(*args, _real=real, _name=name):
+            calls.append(_name)
+            return await _real(*args)
+
+        monkeypatch.setattr(store, name, counted)  # the real queries still run; this only counts them
+    ann.get(LESSON)
+    assert calls == ["member_and_poll"]  # the lesson's own hooks reuse what it found
+    calls.clear()
+    another_browser(web).get(LESSON)
+    assert calls == []
