@@ -95,7 +95,8 @@ async def poll_now(request: Request, seen: str = ""):
 
 def _back(next_path: str) -> str:
     """Go back to the page the vote came from, on this site only."""
-    return next_path if next_path.startswith("/") and not next_path.startswith("//") else "/class/poll"
+    # "//host" and "/\\host" are read by browsers as another host
+    return next_path if next_path.startswith("/") and not next_path.startswith(("//", "/\\")) else "/class/poll"
 
 
 @router.post("/class/poll/{poll_id}/vote")
