@@ -11,8 +11,8 @@ from app.classroom.store.students import StudentStore
 from app.classroom.store.teachers import TeacherStore
 
 
-class ClassStore(PollStore, TeacherStore, StudentStore, RecordStore, BeliefStore):  # PollStore first: it adds to my_data
-    """Every read and write of classes, students and their records."""
+class ClassStore(PollStore, TeacherStore, StudentStore, RecordStore, BeliefStore):
+    """Every read and write of classes, students and their records (PollStore first: it adds to my_data)."""
 
 
 __all__ = ["ClassStore", "utcnow"]
