@@ -223,9 +223,10 @@ includes up to one polling interval (0: it saw every vote before the last answer
 "stored" is read back from the database afterwards.
 
 Read the timings with care: this 2-core machine is shared with other sessions' benchmarks and
-test runs, and the same code measured minutes apart differed by more than tenfold (SQLite round 1,
-p50: 27 ms at a load average near 1, about 9 s at a load average near 7; the load average in the
-table is the machine's when the run began). What held in every run, on both databases: every vote counted exactly once,
+test runs, and runs minutes apart differed by more than tenfold (SQLite round 1, p50: 27 ms and
+p99 137 ms at a load average near 1, in a run whose panels asked for a full panel every time;
+about 9 s at a load average near 7; the load average in the table is the machine's when the run
+began). What held in every run, on both databases: every vote counted exactly once,
 changed votes replaced and never added, and the projector complete within about a second of the
 last vote. What did not hold under load: p99 under 200 ms. Measure on a machine of your own before
 relying on the latencies.
