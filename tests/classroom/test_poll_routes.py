@@ -182,3 +182,24 @@ def test_a_page_costs_a_class_member_one_lookup_and_anyone_else_none(web, monkey
     calls.clear()
     another_browser(web).get(LESSON)
     assert calls == []
+
+
+def test_the_projector_follows_the_class_to_the_next_round(web):
+    path, poll_id, _ = class_with_poll(web)
+    htmx = {"HX-Request": "true"}
+    live = f"{path}/polls/{poll_id}/live?on=projector"
+    assert web.get(live, headers=htmx).status_code == 200
+    web.post(f"{path}/polls/{poll_id}/again")
+    moved = web.get(live, headers=htmx)
+    second = moved.headers["hx-redirect"].split("/")[-2]
+    assert moved.status_code == 204 and second != poll_id
+    assert soup(web.get(f"{path}/polls/{second}/projector")).select_one("[data-poll-round]")["data-poll-round"] == "2"
+
+
+def test_a_student_finds_their_votes_in_what_the_class_keeps(web):
+    path, poll_id, [ann] = class_with_poll(web, "Ann")
+    vote(ann, poll_id, "False")
+    assert soup(ann.get("/class/me")).select_one(f"[data-poll-vote={CHECK}]") is not None
+    assert ann.get("/class/me/data.json").json()["poll_votes"][0]["option"] == "False"
+    page = soup(ann.get("/class/poll"))  # the page a vote without JavaScript falls back to
+    assert page.select_one(".class-poll form") is not None
