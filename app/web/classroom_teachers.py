@@ -112,10 +112,15 @@ def join_link(request: Request, code: str) -> str:
     return str(request.base_url).rstrip("/") + f"/join/{show_code(code)}"
 
 
+def join_qr(link: str) -> str:
+    """Draw the join link as a QR code (SVG) for the projector; the class page and the poll projector show it."""
+    return segno.make(link, error="m").svg_inline(scale=6, dark="#000", light="#fff", svgclass="qr", title=link)
+
+
 async def _class_view(request: Request, class_id: str, status: int = 200, error: str | None = None):
     classroom = await class_or_404(request, class_id)
     link = join_link(request, classroom["join_code"])
-    qr = segno.make(link, error="m").svg_inline(scale=6, dark="#000", light="#fff", svgclass="qr", title=link)
+    qr = join_qr(link)
     context = {
         "classroom": classroom,
         "code": show_code(classroom["join_code"]),

@@ -33,3 +33,8 @@ def teacher_class_pages(class_id: str, check_id: str) -> list[str]:
     """List a teacher's pages about one class that need a session and answers (tests/browser/test_class_beliefs.py)."""
     base = f"/teacher/classes/{class_id}"
     return [f"{base}/checks", f"{base}/checks?lesson=rebinding-pitfall", f"{base}/checks/{check_id}?option=changed"]
+
+
+def poll_pages(class_path: str, poll_id: str) -> list[str]:
+    """List the class poll pages a teacher opens (they need a teacher session, so tests/browser/test_polls.py walks them)."""
+    return [f"{class_path}/polls", f"{class_path}/polls/{poll_id}/projector"]
