@@ -18,7 +18,9 @@ def test_bar_lengths_follow_the_shares_and_the_right_option_is_marked():
     widths = [float(rect["width"]) for rect in filled]
     assert widths == [pytest.approx(0.375 * (WIDTH - 2), abs=0.1), pytest.approx(0.625 * (WIDTH - 2), abs=0.1)]
     (link,) = svg.find_all("a")
-    assert link["href"] == "/a?option=x" and link["aria-label"] == "38% (3): zeros: Who chose x" and "zeros" in link.text
+    assert (
+        link["href"] == "/a?option=x" and link["aria-label"] == "38% (3): zeros: Who chose x" and "zeros" in link.text
+    )
 
 
 def test_labels_are_escaped_and_long_ones_cut_to_fit_counting_chinese_twice():
