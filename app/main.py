@@ -21,6 +21,7 @@ from app.settings import Settings
 from app.web import (
     api,
     cells,
+    classroom_live,
     classroom_students,
     classroom_teachers,
     errors,
@@ -127,6 +128,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(cells.router)
     app.include_router(exercises.router)
     app.include_router(classroom_teachers.router)
+    app.include_router(classroom_live.router)
     app.include_router(classroom_students.router)
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     return app

@@ -9,9 +9,10 @@ from app.classroom.rules import Refusal, read_class_name, read_display_name, rea
 from app.classroom.store import utcnow
 from app.classroom.teacher_token import token_matches
 from app.i18n import gettext as _
+from app.web.class_view import live_view, read_sort, unchanged
 from app.web.classroom import TEACHER_COOKIE, read_form, store
 from app.web.cookies import set_cookie
-from app.web.render import render
+from app.web.render import Fragment, render, respond
 from app.web.run import client_key
 
 router = APIRouter(include_in_schema=False)
@@ -93,7 +94,7 @@ async def create_class(request: Request):
     return _see(f"/teacher/classes/{created['id']}")
 
 
-async def _class_or_404(request: Request, class_id: str) -> dict:
+async def class_or_404(request: Request, class_id: str) -> dict:
     found = await store(request).get_class(class_id)
     if found is None:
         raise HTTPException(404, _("There is no such class (it may have been deleted)."))
@@ -104,30 +105,45 @@ def join_link(request: Request, code: str) -> str:
     return str(request.base_url).rstrip("/") + f"/join/{show_code(code)}"
 
 
-async def _class_view(request: Request, class_id: str, status: int = 200, error: str | None = None):
-    classroom = await _class_or_404(request, class_id)
-    link = join_link(request, classroom["join_code"])
-    qr = segno.make(link, error="m").svg_inline(scale=6, dark="#000", light="#fff", svgclass="qr", title=link)
-    context = {
-        "classroom": classroom,
-        "code": show_code(classroom["join_code"]),
-        "link": link,
-        "qr": qr,
-        "students": await store(request).students(class_id),
-        "deletes_on": store(request).deletes_on(classroom["ends_on"]),
-        "error": error,
-    }
-    return render(request, "classroom/teacher_class.html", context, status=status)
+async def _class_view(
+    request: Request, class_id: str, status: int = 200, error: str | None = None, sort: str = "name", direction="asc"
+):
+    classroom = await class_or_404(request, class_id)
+    view = await live_view(request, class_id, sort, direction)
+
+    def page():
+        link = join_link(request, classroom["join_code"])
+        qr = segno.make(link, error="m").svg_inline(scale=6, dark="#000", light="#fff", svgclass="qr", title=link)
+        context = {
+            "classroom": classroom,
+            "code": show_code(classroom["join_code"]),
+            "link": link,
+            "qr": qr,
+            "students": sorted(view.grid.rows, key=lambda row: row.name_key),
+            "deletes_on": store(request).deletes_on(classroom["ends_on"]),
+            "error": error,
+            "view": view,
+        }
+        return "classroom/teacher_class.html", context
+
+    if error is not None:  # a refused form answers with the whole page, whoever sent it
+        template, context = page()
+        return render(request, template, context, status=status)
+    return respond(request, Fragment("classroom/_class_live.html", "live_view", (view,)), page, status=status)
 
 
 @router.get("/teacher/classes/{class_id}", dependencies=[Depends(teacher)])
-async def class_page(request: Request, class_id: str):
-    return await _class_view(request, class_id)
+async def class_page(request: Request, class_id: str, sort: str = "name", dir: str = "asc", since: str = ""):
+    """The class page; htmx polls it with `since` (the version it shows) and gets 204 or the new view."""
+    sort, direction = read_sort(sort, dir)
+    if (nothing_new := await unchanged(request, class_id, since)) is not None:
+        return nothing_new
+    return await _class_view(request, class_id, sort=sort, direction=direction)
 
 
 @router.post("/teacher/classes/{class_id}/joining", dependencies=[Depends(teacher)])
 async def set_joining(request: Request, class_id: str):
-    await _class_or_404(request, class_id)
+    await class_or_404(request, class_id)
     wanted = (await read_form(request, {"open"}))["open"]
     if wanted not in ("yes", "no"):
         raise HTTPException(400, _("Send open=yes or open=no."))
@@ -137,14 +153,14 @@ async def set_joining(request: Request, class_id: str):
 
 @router.post("/teacher/classes/{class_id}/code", dependencies=[Depends(teacher)])
 async def new_code(request: Request, class_id: str):
-    await _class_or_404(request, class_id)
+    await class_or_404(request, class_id)
     await store(request).renew_join_code(class_id)
     return _see(f"/teacher/classes/{class_id}")
 
 
 @router.post("/teacher/classes/{class_id}/students/{student_id}/rename", dependencies=[Depends(teacher)])
 async def rename_student(request: Request, class_id: str, student_id: str):
-    await _class_or_404(request, class_id)
+    await class_or_404(request, class_id)
     try:
         name, key = read_display_name((await read_form(request, {"name"}))["name"])
         found = await store(request).rename_student(class_id, student_id, name, key)
@@ -157,7 +173,7 @@ async def rename_student(request: Request, class_id: str, student_id: str):
 
 @router.post("/teacher/classes/{class_id}/students/{student_id}/remove", dependencies=[Depends(teacher)])
 async def remove_student(request: Request, class_id: str, student_id: str):
-    await _class_or_404(request, class_id)
+    await class_or_404(request, class_id)
     if not await store(request).remove_student(class_id, student_id):
         raise HTTPException(404, _("This class has no such student."))
     return _see(f"/teacher/classes/{class_id}")
@@ -165,7 +181,7 @@ async def remove_student(request: Request, class_id: str, student_id: str):
 
 @router.post("/teacher/classes/{class_id}/delete", dependencies=[Depends(teacher)])
 async def delete_class(request: Request, class_id: str):
-    await _class_or_404(request, class_id)
+    await class_or_404(request, class_id)
     if (await read_form(request, {"confirm"}))["confirm"] != "yes":
         message = _("Tick the box to confirm: deleting a class removes its students and all their records.")
         return await _class_view(request, class_id, 422, message)

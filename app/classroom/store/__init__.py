@@ -4,12 +4,13 @@ Nothing about a class lives in process memory; each area of queries is its own m
 """
 
 from app.classroom.store.base import utcnow
+from app.classroom.store.live import LiveStore
 from app.classroom.store.records import RecordStore
 from app.classroom.store.students import StudentStore
 from app.classroom.store.teachers import TeacherStore
 
 
-class ClassStore(TeacherStore, StudentStore, RecordStore):
+class ClassStore(TeacherStore, StudentStore, RecordStore, LiveStore):
     """Every read and write of classes, students and their records."""
 
 

@@ -1,0 +1,146 @@
+"""What the teacher's live view reads: a class's records grouped per student, and a version to poll.
+
+Each read is a few grouped queries over the `class_id` indexes, so the class page costs the same
+handful of queries for 5 students or 200 (the benchmark in benchmarks/class_view.py measures it).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Integer, case, func, select
+
+from app.classroom.store.base import CHECKS, EVENTS, EXERCISES, LESSONS, STUDENTS, StoreBase, rows
+
+
+@dataclass(frozen=True)
+class ClassRecords:
+    """Everything the class page shows, as rows straight from the database."""
+
+    version: str  # read first, so it is never newer than the rows below (see class_version)
+    students: list[dict]  # id, display_name, last_active
+    checks: list[dict]  # per (student, lesson): answered, right, last right answer's time
+    solved: list[dict]  # per (student, exercise) solved at least once: lesson, first solved time
+    opened: list[dict]  # per (student, lesson): first and latest time opened
+    recent_attempts: list[dict]  # exercise attempts since the cut-off, oldest first
+    failing_checks: list[dict]  # checks tried often and still wrong, answered since the cut-off
+
+
+class LiveStore(StoreBase):
+    async def class_version(self, class_id: str) -> str:
+        """Name the state of a class's events: it changes whenever one is added or deleted.
+
+        Not the largest id alone: on PostgreSQL a sequence hands out ids at insert, not at commit,
+        so event N-1 can become visible after N; the count still changes when it does.
+        """
+        async with self._reading() as db:
+            return await self._version(db, class_id)
+
+    @staticmethod
+    async def _version(db, class_id: str) -> str:
+        found = (
+            await db.execute(
+                select(func.coalesce(func.max(EVENTS.c.id), 0), func.count()).where(EVENTS.c.class_id == class_id)
+            )
+        ).one()
+        return f"{found[0]}-{found[1]}"
+
+    async def class_records(self, class_id: str, since: datetime, failing_attempts: int) -> ClassRecords:
+        """Read a class's records for its page; attempts and failing checks only from `since` on."""
+        active = (
+            select(EVENTS.c.student_id, func.max(EVENTS.c.at).label("last_active"))
+            .where(EVENTS.c.class_id == class_id)
+            .group_by(EVENTS.c.student_id)
+            .subquery()
+        )
+        right_at = func.max(case((CHECKS.c.latest_correct, CHECKS.c.latest_at)))
+        async with self._reading() as db:
+            version = await self._version(db, class_id)
+            students = await db.execute(
+                select(STUDENTS.c.id, STUDENTS.c.display_name, STUDENTS.c.name_key, active.c.last_active)
+                .outerjoin(active, active.c.student_id == STUDENTS.c.id)
+                .where(STUDENTS.c.class_id == class_id)
+            )
+            checks = await db.execute(
+                select(
+                    CHECKS.c.student_id,
+                    CHECKS.c.lesson_slug,
+                    func.count().label("answered"),
+                    func.sum(CHECKS.c.latest_correct.cast(Integer)).label("right"),
+                    right_at.label("right_at"),
+                )
+                .where(CHECKS.c.class_id == class_id)
+                .group_by(CHECKS.c.student_id, CHECKS.c.lesson_slug)
+            )
+            solved = await db.execute(
+                select(
+                    EXERCISES.c.student_id,
+                    EXERCISES.c.lesson_slug,
+                    EXERCISES.c.exercise_id,
+                    func.min(EXERCISES.c.at).label("solved_at"),
+                )
+                .where(EXERCISES.c.class_id == class_id, EXERCISES.c.outcome == "passed")
+                .group_by(EXERCISES.c.student_id, EXERCISES.c.lesson_slug, EXERCISES.c.exercise_id)
+            )
+            opened = await db.execute(
+                select(LESSONS.c.student_id, LESSONS.c.lesson_slug, LESSONS.c.first_at, LESSONS.c.latest_at).where(
+                    LESSONS.c.class_id == class_id
+                )
+            )
+            attempts = await db.execute(
+                select(
+                    EXERCISES.c.student_id,
+                    EXERCISES.c.lesson_slug,
+                    EXERCISES.c.exercise_id,
+                    EXERCISES.c.outcome,
+                    EXERCISES.c.at,
+                )
+                .where(EXERCISES.c.class_id == class_id, EXERCISES.c.at >= since)
+                .order_by(EXERCISES.c.id)
+            )
+            failing = await db.execute(
+                select(
+                    CHECKS.c.student_id, CHECKS.c.lesson_slug, CHECKS.c.check_id, CHECKS.c.attempts, CHECKS.c.latest_at
+                ).where(
+                    CHECKS.c.class_id == class_id,
+                    CHECKS.c.attempts >= failing_attempts,
+                    CHECKS.c.latest_correct.is_(False),
+                    CHECKS.c.latest_at >= since,
+                )
+            )
+            return ClassRecords(
+                version, rows(students), rows(checks), rows(solved), rows(opened), rows(attempts), rows(failing)
+            )
+
+    async def exercise_attempts(self, class_id: str) -> list[dict]:
+        """Return every exercise attempt in the class without its code: who, which, outcome, why."""
+        columns = (
+            EXERCISES.c.student_id,
+            EXERCISES.c.lesson_slug,
+            EXERCISES.c.exercise_id,
+            EXERCISES.c.outcome,
+            EXERCISES.c.failed_invariants,
+            EXERCISES.c.mistakes,
+        )
+        async with self._reading() as db:
+            return rows(await db.execute(select(*columns).where(EXERCISES.c.class_id == class_id)))
+
+    async def student_attempts(self, class_id: str, student_id: str, limit: int) -> tuple[dict | None, list[dict], int]:
+        """Return (the student, their latest `limit` exercise attempts newest first, how many in all)."""
+        async with self._reading() as db:
+            student = (
+                await db.execute(
+                    select(STUDENTS.c.id, STUDENTS.c.display_name).where(
+                        STUDENTS.c.id == student_id, STUDENTS.c.class_id == class_id
+                    )
+                )
+            ).first()
+            if student is None:
+                return None, [], 0
+            total = await db.scalar(select(func.count()).where(EXERCISES.c.student_id == student_id))
+            found = await db.execute(
+                select(EXERCISES)
+                .where(EXERCISES.c.student_id == student_id)
+                .order_by(EXERCISES.c.id.desc())
+                .limit(limit)
+            )
+            return dict(student._mapping), rows(found), total or 0
