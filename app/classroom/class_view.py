@@ -78,12 +78,14 @@ def lesson_columns(lessons) -> tuple[LessonColumn, ...]:
     )
 
 
-def _sort_key(sort: str):
+def _sorted(rows: list, sort: str, direction: str) -> list:
+    """Sort rows by name, progress or last activity; equal rows stay in name order (sorts are stable)."""
+    rows = sorted(rows, key=lambda row: row.name_key, reverse=sort == "name" and direction == "desc")
     if sort == "progress":
-        return lambda row: (row.progress, row.name_key)
-    if sort == "active":
-        return lambda row: (row.last_active or datetime.min, row.name_key)
-    return lambda row: row.name_key
+        rows.sort(key=lambda row: row.progress, reverse=direction == "desc")
+    elif sort == "active":
+        rows.sort(key=lambda row: row.last_active or datetime.min, reverse=direction == "desc")
+    return rows
 
 
 def build_grid(lessons, records, sort: str = "name", direction: str = "asc") -> ClassGrid:
@@ -121,10 +123,9 @@ def build_grid(lessons, records, sort: str = "name", direction: str = "asc") -> 
                 student["last_active"],
             )
         )
-    rows.sort(key=_sort_key(sort), reverse=direction == "desc")
     return ClassGrid(
         columns,
-        tuple(rows),
+        tuple(_sorted(rows, sort, direction)),
         sum(column.checks for column in columns),
         sum(column.exercises for column in columns),
         sort,
