@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from benchmarks.class_view import class_view_section
 from benchmarks.in_process import ROUNDS
 
 TARGET_RPS = 1500
@@ -266,7 +267,8 @@ End to end over HTTP (`POST /api/run`): pool of {results["code_cells"]["pool_siz
         jupyter["private_gb_for_200"]
     } GB for 200 |
 """
-    path.write_text(text + hardening_sections(results) + classroom_section(results.get("classroom")))
+    sections = hardening_sections(results) + classroom_section(results.get("classroom"))
+    path.write_text(text + sections + class_view_section(results.get("class_view")))
 
 
 def classroom_section(rows: list[dict] | None) -> str:

@@ -8,6 +8,7 @@ clamped to what the lesson holds.
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 SORTS = ("name", "progress", "active")
 DIRECTIONS = ("asc", "desc")
@@ -22,27 +23,29 @@ class LessonColumn:
     exercises: int
 
 
-@dataclass(frozen=True)
-class Cell:
-    """One student in one lesson: checks right of answered, exercises solved, opened at all."""
+class Cell(NamedTuple):
+    """One student in one lesson: checks right of answered, exercises solved, and its state's name.
+
+    A tuple, not a dataclass: a class of 200 makes thousands per page (see benchmarks/class_view.py).
+    """
 
     right: int
     answered: int
     checks: int
     solved: int
     exercises: int
-    opened: bool
+    level: str  # the page shows it as a colour and as a symbol with a legend
 
-    @property
-    def level(self) -> str:
-        """Name the cell's state; the page shows it as a colour and as a symbol with a legend."""
-        if self.answered == 0 and self.solved == 0:
-            return "opened" if self.opened else "none"
-        if self.right == self.checks and self.solved == self.exercises:
-            return "done"
-        if self.right * 2 < self.answered:
-            return "wrong"
-        return "going"
+
+def cell_level(right: int, answered: int, checks: int, solved: int, exercises: int, opened: bool) -> str:
+    """Name a cell's state: done, going (under way), wrong (more wrong than right), opened or none."""
+    if answered == 0 and solved == 0:
+        return "opened" if opened else "none"
+    if right == checks and solved == exercises:
+        return "done"
+    if right * 2 < answered:
+        return "wrong"
+    return "going"
 
 
 @dataclass(frozen=True)
@@ -92,35 +95,33 @@ def build_grid(lessons, records, sort: str = "name", direction: str = "asc") -> 
     """Make one row per student and one cell per lesson from a ClassRecords, sorted as asked."""
     columns = lesson_columns(lessons)
     known_exercises = {exercise: lesson.slug for lesson in lessons for exercise in lesson.exercise_ids}
-    checks = {(row["student_id"], row["lesson_slug"]): row for row in records.checks}
+    checks = {(row.student_id, row.lesson_slug): row for row in records.checks}
     solved: dict[tuple[str, str], int] = defaultdict(int)
     for row in records.solved:
-        if known_exercises.get(row["exercise_id"]) == row["lesson_slug"]:
-            solved[(row["student_id"], row["lesson_slug"])] += 1
-    opened = {(row["student_id"], row["lesson_slug"]) for row in records.opened}
+        if known_exercises.get(row.exercise_id) == row.lesson_slug:
+            solved[(row.student_id, row.lesson_slug)] += 1
+    opened = {(row.student_id, row.lesson_slug) for row in records.opened}
     rows = []
     for student in records.students:
         cells = []
         for column in columns:
-            key = (student["id"], column.slug)
+            key = (student.id, column.slug)
             found = checks.get(key)
-            answered = min(found["answered"], column.checks) if found else 0
-            right = min(found["right"] or 0, answered) if found else 0
-            cells.append(
-                Cell(
-                    right, answered, column.checks, min(solved[key], column.exercises), column.exercises, key in opened
-                )
-            )
+            answered = min(found.answered, column.checks) if found else 0
+            right = min(found.right or 0, answered) if found else 0
+            done = min(solved[key], column.exercises)
+            level = cell_level(right, answered, column.checks, done, column.exercises, key in opened)
+            cells.append(Cell(right, answered, column.checks, done, column.exercises, level))
         rows.append(
             StudentRow(
-                student["id"],
-                student["display_name"],
-                student["name_key"],
+                student.id,
+                student.display_name,
+                student.name_key,
                 tuple(cells),
                 sum(cell.right for cell in cells),
                 sum(cell.answered for cell in cells),
                 sum(cell.solved for cell in cells),
-                student["last_active"],
+                student.last_active,
             )
         )
     return ClassGrid(
@@ -153,69 +154,37 @@ class StuckRules:
     recent_minutes: int  # "now": something happened within this many minutes
 
 
-def _failing_exercises(records, names: dict, rules: StuckRules, solved: set) -> list[Stuck]:
-    by_pair: dict[tuple[str, str], list[dict]] = defaultdict(list)
-    for attempt in records.recent_attempts:  # oldest first
-        by_pair[(attempt["student_id"], attempt["exercise_id"])].append(attempt)
-    found = []
-    for (student_id, exercise_id), attempts in by_pair.items():
-        last = attempts[-rules.failed_attempts :]
-        if (
-            student_id in names
-            and (student_id, exercise_id) not in solved
-            and len(last) == rules.failed_attempts
-            and all(attempt["outcome"] != "passed" for attempt in last)
-        ):
-            found.append(
-                Stuck(
-                    student_id,
-                    names[student_id],
-                    "exercise",
-                    last[-1]["lesson_slug"],
-                    exercise_id,
-                    len(last),
-                    last[-1]["at"],
-                )
-            )
-    return found
+def _failing_exercises(records, names: dict, solved: set) -> list[Stuck]:
+    """Every attempt since the cut-off failed (the store counted them): stuck, unless solved before."""
+    return [
+        Stuck(
+            row.student_id,
+            names[row.student_id],
+            "exercise",
+            row.lesson_slug,
+            row.exercise_id,
+            row.attempts,
+            row.latest_at,
+        )
+        for row in records.failing_exercises
+        if row.student_id in names and (row.student_id, row.exercise_id) not in solved
+    ]
 
 
-def _long_on_a_lesson(records, names: dict, rules: StuckRules, now: datetime, lessons) -> list[Stuck]:
+def _long_on_a_lesson(records, names: dict, rules: StuckRules, now: datetime, known: set) -> list[Stuck]:
     """Find students whose latest lesson has been open long, with no progress there for as long."""
-    progress_at: dict[tuple[str, str], datetime] = {}
-    for row in records.checks:
-        if row["right_at"] is not None:
-            progress_at[(row["student_id"], row["lesson_slug"])] = row["right_at"]
-    for row in records.solved:
-        key = (row["student_id"], row["lesson_slug"])
-        progress_at[key] = max(progress_at.get(key, row["solved_at"]), row["solved_at"])
-    current: dict[str, dict] = {}
-    for row in records.opened:
-        if row["student_id"] not in current or row["latest_at"] > current[row["student_id"]]["latest_at"]:
-            current[row["student_id"]] = row
-    known = {lesson.slug for lesson in lessons}
+    current: dict[str, object] = {}
+    for row in records.recent_lessons:
+        if row.student_id not in current or row.latest_at > current[row.student_id].latest_at:
+            current[row.student_id] = row
     cut = now - timedelta(minutes=rules.lesson_minutes)
     found = []
     for student_id, row in current.items():
-        key = (student_id, row["lesson_slug"])
-        last_progress = progress_at.get(key, row["first_at"])
-        if (
-            student_id in names
-            and row["lesson_slug"] in known
-            and row["first_at"] <= cut
-            and max(last_progress, row["first_at"]) <= cut
-        ):
-            minutes = int((now - max(last_progress, row["first_at"])).total_seconds() // 60)
+        last_progress = max(time for time in (row.first_at, row.right_at, row.solved_at) if time is not None)
+        if student_id in names and row.lesson_slug in known and last_progress <= cut:
+            minutes = int((now - last_progress).total_seconds() // 60)
             found.append(
-                Stuck(
-                    student_id,
-                    names[student_id],
-                    "lesson",
-                    row["lesson_slug"],
-                    row["lesson_slug"],
-                    minutes,
-                    row["first_at"],
-                )
+                Stuck(student_id, names[student_id], "lesson", row.lesson_slug, row.lesson_slug, minutes, row.first_at)
             )
     return found
 
@@ -224,26 +193,26 @@ def find_stuck(lessons, records, rules: StuckRules, now: datetime) -> list[Stuck
     """List who is stuck now, most recent first: only students active in the last `recent_minutes`."""
     recent = now - timedelta(minutes=rules.recent_minutes)
     names = {
-        student["id"]: student["display_name"]
+        student.id: student.display_name
         for student in records.students
-        if student["last_active"] is not None and student["last_active"] >= recent
+        if student.last_active is not None and student.last_active >= recent
     }
-    solved = {(row["student_id"], row["exercise_id"]) for row in records.solved}
+    solved = {(row.student_id, row.exercise_id) for row in records.solved}
     known_checks = {check for lesson in lessons for check in lesson.check_ids}
-    stuck = _failing_exercises(records, names, rules, solved)
+    stuck = _failing_exercises(records, names, solved)
     for row in records.failing_checks:
-        if row["student_id"] in names and row["check_id"] in known_checks:
+        if row.student_id in names and row.check_id in known_checks:
             stuck.append(
                 Stuck(
-                    row["student_id"],
-                    names[row["student_id"]],
+                    row.student_id,
+                    names[row.student_id],
                     "check",
-                    row["lesson_slug"],
-                    row["check_id"],
-                    row["attempts"],
-                    row["latest_at"],
+                    row.lesson_slug,
+                    row.check_id,
+                    row.attempts,
+                    row.latest_at,
                 )
             )
-    stuck += _long_on_a_lesson(records, names, rules, now, lessons)
+    stuck += _long_on_a_lesson(records, names, rules, now, {lesson.slug for lesson in lessons})
     stuck.sort(key=lambda item: (item.since, item.name), reverse=True)
     return stuck

@@ -14,15 +14,16 @@ from app.classroom.store.base import CHECKS, EVENTS, EXERCISES, LESSONS, STUDENT
 
 @dataclass(frozen=True)
 class ClassRecords:
-    """Everything the class page shows, as rows straight from the database."""
+    """Everything the class page shows, as rows straight from the database (read by attribute)."""
 
     version: str  # read first, so it is never newer than the rows below (see class_version)
-    students: list[dict]  # id, display_name, last_active
-    checks: list[dict]  # per (student, lesson): answered, right, last right answer's time
-    solved: list[dict]  # per (student, exercise) solved at least once: lesson, first solved time
-    opened: list[dict]  # per (student, lesson): first and latest time opened
-    recent_attempts: list[dict]  # exercise attempts since the cut-off, oldest first
-    failing_checks: list[dict]  # checks tried often and still wrong, answered since the cut-off
+    students: list  # id, display_name, name_key, last_active
+    checks: list  # per (student, lesson): answered, right
+    solved: list  # per (student, exercise) solved at least once: lesson
+    opened: list  # (student, lesson) pairs opened at all
+    recent_lessons: list  # each student's latest lesson, if opened since the cut-off: first and latest time, the last progress in them
+    failing_exercises: list  # (student, exercise) tried often since the cut-off and never passed then
+    failing_checks: list  # checks tried often and still wrong, answered since the cut-off
 
 
 class LiveStore(StoreBase):
@@ -45,14 +46,27 @@ class LiveStore(StoreBase):
         return f"{found[0]}-{found[1]}"
 
     async def class_records(self, class_id: str, since: datetime, failing_attempts: int) -> ClassRecords:
-        """Read a class's records for its page; attempts and failing checks only from `since` on."""
+        """Read a class's records for its page; what "stuck now" needs only from `since` on.
+
+        The time columns are read only for the few rows that need them: on SQLite each is parsed
+        from text in Python, and reading them for every (student, lesson) cost more than the query.
+        """
         active = (
             select(EVENTS.c.student_id, func.max(EVENTS.c.at).label("last_active"))
             .where(EVENTS.c.class_id == class_id)
             .group_by(EVENTS.c.student_id)
             .subquery()
         )
-        right_at = func.max(case((CHECKS.c.latest_correct, CHECKS.c.latest_at)))
+        same_lesson = (CHECKS.c.student_id == LESSONS.c.student_id, CHECKS.c.lesson_slug == LESSONS.c.lesson_slug)
+        right_at = select(func.max(CHECKS.c.latest_at)).where(*same_lesson, CHECKS.c.latest_correct.is_(True))
+        solved_at = select(func.max(EXERCISES.c.at)).where(
+            EXERCISES.c.student_id == LESSONS.c.student_id,
+            EXERCISES.c.lesson_slug == LESSONS.c.lesson_slug,
+            EXERCISES.c.outcome == "passed",
+        )
+        other = LESSONS.alias("other")  # a student's latest lesson: the one they are on now
+        latest = select(func.max(other.c.latest_at)).where(other.c.student_id == LESSONS.c.student_id).scalar_subquery()
+        passed = func.sum(case((EXERCISES.c.outcome == "passed", 1), else_=0))
         async with self._reading() as db:
             version = await self._version(db, class_id)
             students = await db.execute(
@@ -66,36 +80,39 @@ class LiveStore(StoreBase):
                     CHECKS.c.lesson_slug,
                     func.count().label("answered"),
                     func.sum(CHECKS.c.latest_correct.cast(Integer)).label("right"),
-                    right_at.label("right_at"),
                 )
                 .where(CHECKS.c.class_id == class_id)
                 .group_by(CHECKS.c.student_id, CHECKS.c.lesson_slug)
             )
             solved = await db.execute(
-                select(
-                    EXERCISES.c.student_id,
-                    EXERCISES.c.lesson_slug,
-                    EXERCISES.c.exercise_id,
-                    func.min(EXERCISES.c.at).label("solved_at"),
-                )
+                select(EXERCISES.c.student_id, EXERCISES.c.lesson_slug, EXERCISES.c.exercise_id)
                 .where(EXERCISES.c.class_id == class_id, EXERCISES.c.outcome == "passed")
-                .group_by(EXERCISES.c.student_id, EXERCISES.c.lesson_slug, EXERCISES.c.exercise_id)
+                .distinct()
             )
             opened = await db.execute(
-                select(LESSONS.c.student_id, LESSONS.c.lesson_slug, LESSONS.c.first_at, LESSONS.c.latest_at).where(
-                    LESSONS.c.class_id == class_id
-                )
+                select(LESSONS.c.student_id, LESSONS.c.lesson_slug).where(LESSONS.c.class_id == class_id)
             )
-            attempts = await db.execute(
+            recent_lessons = await db.execute(
+                select(
+                    LESSONS.c.student_id,
+                    LESSONS.c.lesson_slug,
+                    LESSONS.c.first_at,
+                    LESSONS.c.latest_at,
+                    right_at.scalar_subquery().label("right_at"),
+                    solved_at.scalar_subquery().label("solved_at"),
+                ).where(LESSONS.c.class_id == class_id, LESSONS.c.latest_at >= since, LESSONS.c.latest_at == latest)
+            )
+            failing_exercises = await db.execute(
                 select(
                     EXERCISES.c.student_id,
                     EXERCISES.c.lesson_slug,
                     EXERCISES.c.exercise_id,
-                    EXERCISES.c.outcome,
-                    EXERCISES.c.at,
+                    func.count().label("attempts"),
+                    func.max(EXERCISES.c.at).label("latest_at"),
                 )
                 .where(EXERCISES.c.class_id == class_id, EXERCISES.c.at >= since)
-                .order_by(EXERCISES.c.id)
+                .group_by(EXERCISES.c.student_id, EXERCISES.c.lesson_slug, EXERCISES.c.exercise_id)
+                .having(func.count() >= failing_attempts, passed == 0)
             )
             failing = await db.execute(
                 select(
@@ -108,7 +125,14 @@ class LiveStore(StoreBase):
                 )
             )
             return ClassRecords(
-                version, rows(students), rows(checks), rows(solved), rows(opened), rows(attempts), rows(failing)
+                version,
+                students.all(),
+                checks.all(),
+                solved.all(),
+                opened.all(),
+                recent_lessons.all(),
+                failing_exercises.all(),
+                failing.all(),
             )
 
     async def exercise_attempts(self, class_id: str) -> list[dict]:
