@@ -27,3 +27,9 @@ def every_page() -> list[str]:
 def in_language(path: str, language: str) -> str:
     """Ask for a page in one language with ?lang= (the app remembers it, the test names it every time)."""
     return f"{path}{'&' if '?' in path else '?'}lang={language}"
+
+
+def teacher_pages(class_path: str, student_id: str) -> list[str]:
+    """List a class's teacher pages (they need a teacher's session, so tests/browser/test_class_view.py
+    walks them after signing in): the class page, its exercises, one student's attempts."""
+    return [class_path, f"{class_path}/exercises", f"{class_path}/students/{student_id}"]
