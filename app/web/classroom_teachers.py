@@ -1,6 +1,8 @@
 """Teacher routes: sign in with the server's token, create and manage classes. Every route but the
 sign-in ones refuses a request without a valid teacher session (the `teacher` dependency)."""
 
+from functools import lru_cache
+
 import segno
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse
@@ -105,6 +107,12 @@ def join_link(request: Request, code: str) -> str:
     return str(request.base_url).rstrip("/") + f"/join/{show_code(code)}"
 
 
+@lru_cache(maxsize=64)
+def qr_svg(link: str) -> str:
+    """Draw the join link's QR code (a few ms; the same link is drawn again on every page view)."""
+    return segno.make(link, error="m").svg_inline(scale=6, dark="#000", light="#fff", svgclass="qr", title=link)
+
+
 async def _class_view(
     request: Request, class_id: str, status: int = 200, error: str | None = None, sort: str = "name", direction="asc"
 ):
@@ -113,7 +121,7 @@ async def _class_view(
 
     def page():
         link = join_link(request, classroom["join_code"])
-        qr = segno.make(link, error="m").svg_inline(scale=6, dark="#000", light="#fff", svgclass="qr", title=link)
+        qr = qr_svg(link)
         context = {
             "classroom": classroom,
             "code": show_code(classroom["join_code"]),
