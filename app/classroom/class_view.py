@@ -1,8 +1,8 @@
 """Turn a class's records into the teacher's view: a grid of students by lessons, and who is stuck.
 
-Pure functions over the rows app/classroom/store/live.py reads; no database, no web. Only ids the
-course knows count (a record of a check a lesson no longer has is left out), and every count is
-clamped to what the lesson holds.
+Pure functions over the rows app/classroom/store/live.py reads; no database, no web. Only lessons,
+exercises and (in the stuck list) checks the course knows count; the check counts the store groups
+per lesson are clamped to what the lesson holds (a lesson that lost a check cannot show 4/3).
 """
 
 from collections import defaultdict
