@@ -95,21 +95,24 @@ def build_grid(lessons, records, sort: str = "name", direction: str = "asc") -> 
     """Make one row per student and one cell per lesson from a ClassRecords, sorted as asked."""
     columns = lesson_columns(lessons)
     known_exercises = {exercise: lesson.slug for lesson in lessons for exercise in lesson.exercise_ids}
-    checks = {(row.student_id, row.lesson_slug): row for row in records.checks}
+    # Rows unpacked once into plain tuples: a class of 200 has thousands of cells, and reading a
+    # row's fields by name in the loop below cost more than the rest of it.
+    checks = {(student, lesson): (answered, right or 0) for student, lesson, answered, right in records.checks}
     solved: dict[tuple[str, str], int] = defaultdict(int)
-    for row in records.solved:
-        if known_exercises.get(row.exercise_id) == row.lesson_slug:
-            solved[(row.student_id, row.lesson_slug)] += 1
-    opened = {(row.student_id, row.lesson_slug) for row in records.opened}
+    for student, lesson, exercise in records.solved:
+        if known_exercises.get(exercise) == lesson:
+            solved[(student, lesson)] += 1
+    opened = {(student, lesson) for student, lesson in records.opened}
+    nothing = (0, 0)
     rows = []
     for student in records.students:
         cells = []
         for column in columns:
             key = (student.id, column.slug)
-            found = checks.get(key)
-            answered = min(found.answered, column.checks) if found else 0
-            right = min(found.right or 0, answered) if found else 0
-            done = min(solved[key], column.exercises)
+            answered, right = checks.get(key, nothing)
+            answered = min(answered, column.checks)
+            right = min(right, answered)
+            done = min(solved.get(key, 0), column.exercises)
             level = cell_level(right, answered, column.checks, done, column.exercises, key in opened)
             cells.append(Cell(right, answered, column.checks, done, column.exercises, level))
         rows.append(
