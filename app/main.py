@@ -23,6 +23,7 @@ from app.web import (
     cells,
     class_polls,
     classroom_beliefs,
+    classroom_live,
     classroom_polls,
     classroom_students,
     classroom_teachers,
@@ -131,6 +132,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(exercises.router)
     app.include_router(classroom_teachers.router)
     app.include_router(classroom_beliefs.router)
+    app.include_router(classroom_live.router)
     app.include_router(classroom_students.router)
     app.include_router(classroom_polls.router)
     app.include_router(class_polls.router)

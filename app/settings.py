@@ -152,3 +152,24 @@ class Settings(BaseSettings):
     teacher_session_hours: int = Field(
         12, ge=1, le=24 * 90, description="Hours a teacher's sign-in lasts before the token is asked for again."
     )
+    class_poll_seconds: int = Field(
+        3,
+        ge=1,
+        le=600,
+        description="Seconds between the teacher's class page asking the server whether anything changed.",
+    )
+    stuck_failed_attempts: int = Field(
+        3,
+        ge=1,
+        le=100,
+        description="Failed attempts in a row at an exercise (or tries at a check still wrong) that mark a student as stuck.",
+    )
+    stuck_lesson_minutes: int = Field(
+        15,
+        ge=1,
+        le=24 * 60,
+        description="Minutes on one lesson without a right answer or a solved exercise that mark a student as stuck.",
+    )
+    stuck_recent_minutes: int = Field(
+        30, ge=1, le=24 * 60, description="Only students active within this many minutes count as stuck now."
+    )

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from benchmarks.class_view import class_view_section
 from benchmarks.in_process import ROUNDS
 
 TARGET_RPS = 1500
@@ -269,7 +270,9 @@ End to end over HTTP (`POST /api/run`): pool of {results["code_cells"]["pool_siz
     from benchmarks.polls import polls_section  # the poll benchmark renders its own section
 
     sections = hardening_sections(results) + classroom_section(results.get("classroom"))
-    path.write_text(text + sections + polls_section(results.get("polls")))
+    path.write_text(
+        text + sections + class_view_section(results.get("class_view")) + polls_section(results.get("polls"))
+    )
 
 
 def classroom_section(rows: list[dict] | None) -> str:

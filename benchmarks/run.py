@@ -17,7 +17,7 @@ import urllib.request
 
 import torch
 
-from benchmarks import alternatives, classroom, code_cells, in_process
+from benchmarks import alternatives, class_view, classroom, code_cells, in_process
 from benchmarks.learners import simulate
 from benchmarks.report import write_report
 from benchmarks.scenarios import LAB_SCENARIOS, PAGE_SCENARIOS
@@ -231,6 +231,7 @@ def main() -> None:
         "jupyter": alternatives.jupyter_kernels(kernels=2 if args.quick else 3, cells=20 if args.quick else 50),
         "code_cells": code_cells.measure(runs=20 if args.quick else 100, seconds=4 if args.quick else 15),
         "classroom": classroom.measure(students=50 if args.quick else 200),
+        "class_view": class_view.measure(),
     }
     results["duration_s"] = round(time.time() - started)
     docs = REPO_ROOT / "docs"

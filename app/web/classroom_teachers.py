@@ -1,6 +1,8 @@
 """Teacher routes: sign in with the server's token, create and manage classes. Every route but the
 sign-in ones refuses a request without a valid teacher session (the `teacher` dependency)."""
 
+from functools import lru_cache
+
 import segno
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse
@@ -9,10 +11,11 @@ from app.classroom.rules import Refusal, read_class_name, read_display_name, rea
 from app.classroom.store import utcnow
 from app.classroom.teacher_token import token_matches
 from app.i18n import gettext as _
+from app.web.class_view import live_view, read_sort, unchanged
 from app.web.classroom import TEACHER_COOKIE, read_form, store
 from app.web.cookies import set_cookie
 from app.web.middleware import cross_site_reason
-from app.web.render import render
+from app.web.render import Fragment, render, respond
 from app.web.run import client_key
 
 router = APIRouter(include_in_schema=False)
@@ -112,30 +115,47 @@ def join_link(request: Request, code: str) -> str:
     return str(request.base_url).rstrip("/") + f"/join/{show_code(code)}"
 
 
+@lru_cache(maxsize=64)
 def join_qr(link: str) -> str:
-    """Draw the join link as a QR code (SVG) for the projector; the class page and the poll projector show it."""
+    """Draw the join link as a QR code (SVG) for the class page and the poll projector (a few ms;
+    the same link is drawn again on every page view, so it is kept)."""
     return segno.make(link, error="m").svg_inline(scale=6, dark="#000", light="#fff", svgclass="qr", title=link)
 
 
-async def _class_view(request: Request, class_id: str, status: int = 200, error: str | None = None):
+async def _class_view(
+    request: Request, class_id: str, status: int = 200, error: str | None = None, sort: str = "name", direction="asc"
+):
     classroom = await class_or_404(request, class_id)
-    link = join_link(request, classroom["join_code"])
-    qr = join_qr(link)
-    context = {
-        "classroom": classroom,
-        "code": show_code(classroom["join_code"]),
-        "link": link,
-        "qr": qr,
-        "students": await store(request).students(class_id),
-        "deletes_on": store(request).deletes_on(classroom["ends_on"]),
-        "error": error,
-    }
-    return render(request, "classroom/teacher_class.html", context, status=status)
+    view = await live_view(request, class_id, sort, direction)
+
+    def page():
+        link = join_link(request, classroom["join_code"])
+        qr = join_qr(link)
+        context = {
+            "classroom": classroom,
+            "code": show_code(classroom["join_code"]),
+            "link": link,
+            "qr": qr,
+            "students": sorted(view.grid.rows, key=lambda row: row.name_key),
+            "deletes_on": store(request).deletes_on(classroom["ends_on"]),
+            "error": error,
+            "view": view,
+        }
+        return "classroom/teacher_class.html", context
+
+    if error is not None:  # a refused form answers with the whole page, whoever sent it
+        template, context = page()
+        return render(request, template, context, status=status)
+    return respond(request, Fragment("classroom/_class_live.html", "live_view", (view,)), page, status=status)
 
 
 @router.get("/teacher/classes/{class_id}", dependencies=[Depends(teacher)])
-async def class_page(request: Request, class_id: str):
-    return await _class_view(request, class_id)
+async def class_page(request: Request, class_id: str, sort: str = "name", dir: str = "asc", since: str = ""):
+    """The class page; htmx polls it with `since` (the version it shows) and gets 204 or the new view."""
+    sort, direction = read_sort(sort, dir)
+    if (nothing_new := await unchanged(request, class_id, since)) is not None:
+        return nothing_new
+    return await _class_view(request, class_id, sort=sort, direction=direction)
 
 
 @router.post("/teacher/classes/{class_id}/joining", dependencies=[Depends(teacher)])

@@ -38,3 +38,9 @@ def teacher_class_pages(class_id: str, check_id: str) -> list[str]:
 def poll_pages(class_path: str, poll_id: str) -> list[str]:
     """List the class poll pages a teacher opens (they need a teacher session, so tests/browser/test_polls.py walks them)."""
     return [f"{class_path}/polls", f"{class_path}/polls/{poll_id}/projector"]
+
+
+def teacher_pages(class_path: str, student_id: str) -> list[str]:
+    """List a class's teacher pages (they need a teacher's session, so tests/browser/test_class_view.py
+    walks them after signing in): the class page, its exercises, one student's attempts."""
+    return [class_path, f"{class_path}/exercises", f"{class_path}/students/{student_id}"]

@@ -5,13 +5,14 @@ Nothing about a class lives in process memory; each area of queries is its own m
 
 from app.classroom.store.base import utcnow
 from app.classroom.store.beliefs import BeliefStore
+from app.classroom.store.live import LiveStore
 from app.classroom.store.polls import PollStore
 from app.classroom.store.records import RecordStore
 from app.classroom.store.students import StudentStore
 from app.classroom.store.teachers import TeacherStore
 
 
-class ClassStore(PollStore, TeacherStore, StudentStore, RecordStore, BeliefStore):
+class ClassStore(PollStore, TeacherStore, StudentStore, RecordStore, BeliefStore, LiveStore):
     """Every read and write of classes, students and their records (PollStore first: it adds to my_data)."""
 
 
