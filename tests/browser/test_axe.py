@@ -11,12 +11,12 @@ import json
 import pytest
 
 from tests.browser.pages import LANGUAGES
-from tests.browser.walks import COMBINATIONS, every_page_walked  # noqa: F401  (a fixture)
+from tests.browser.walks import COMBINATIONS
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize(("width", "theme"), COMBINATIONS)
-def test_every_page_has_no_axe_violation(every_page_walked, language, width, theme):  # noqa: F811
+def test_every_page_has_no_axe_violation(every_page_walked, language, width, theme):
     found = [
         f"{width} px {theme} {language} {path}: {json.dumps(violation, ensure_ascii=False)}"
         for (walked_language, path), seen in every_page_walked.items()

@@ -8,11 +8,10 @@ with the axe test.
 import pytest
 
 from tests.browser.pages import LANGUAGES, every_page
-from tests.browser.walks import every_page_walked  # noqa: F401  (a fixture)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_every_page_fits_a_phone(every_page_walked, language):  # noqa: F811
+def test_every_page_fits_a_phone(every_page_walked, language):
     problems = []
     for path in every_page():
         seen = every_page_walked[(language, path)]["layout"]
@@ -25,7 +24,7 @@ def test_every_page_fits_a_phone(every_page_walked, language):  # noqa: F811
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_every_select_shows_any_chosen_option_in_full_on_a_phone(every_page_walked, language):  # noqa: F811
+def test_every_select_shows_any_chosen_option_in_full_on_a_phone(every_page_walked, language):
     """A closed select shows only its chosen option: each option, once chosen, must fit the select."""
     problems = [
         f"{path}: {cut}" for path in every_page() for cut in every_page_walked[(language, path)]["layout"]["cutOptions"]
