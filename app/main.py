@@ -21,6 +21,9 @@ from app.settings import Settings
 from app.web import (
     api,
     cells,
+    class_polls,
+    classroom_beliefs,
+    classroom_polls,
     classroom_students,
     classroom_teachers,
     errors,
@@ -96,7 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Parameter Lab",
         description="Learn torch.nn.Parameter versus torch.Tensor by running real PyTorch.",
         version="0.1.0",
-        dependencies=[Depends(errors.unknown_language)],
+        dependencies=[Depends(errors.unknown_language), Depends(class_polls.poll_on_every_page)],
         # Starlette's own slash redirect takes its host from the Host header; errors.py redirects by path alone.
         redirect_slashes=False,
         docs_url=None,  # app/web/openapi.py serves /docs from local files (the default page loads a CDN)
@@ -127,7 +130,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(cells.router)
     app.include_router(exercises.router)
     app.include_router(classroom_teachers.router)
+    app.include_router(classroom_beliefs.router)
     app.include_router(classroom_students.router)
+    app.include_router(classroom_polls.router)
+    app.include_router(class_polls.router)
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     return app
 

@@ -22,7 +22,8 @@ import httpx2 as httpx
 from benchmarks.server import REPO_ROOT, running_server
 
 TOKEN = "benchmark-teacher-token-0123456789"
-CHECK_URL = "/lessons/tensor-or-parameter?check=parameter_requires_grad_in_no_grad&answer=True"
+CHECK_URL = "/lessons/tensor-or-parameter/check"
+CHECK_FORM = {"check": "parameter_requires_grad_in_no_grad", "answer": "True"}
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -58,7 +59,7 @@ async def _class_answering(base: str, students: int, window: float) -> dict:
             nonlocal failures
             await asyncio.sleep(max(0.0, start + number * window / students - time.perf_counter()))
             sent = time.perf_counter()
-            response = await client.get(CHECK_URL, headers={"HX-Request": "true"})
+            response = await client.post(CHECK_URL, data=CHECK_FORM, headers={"HX-Request": "true"})
             latencies.append((time.perf_counter() - sent) * 1000)
             failures += response.status_code != 200 or "data-check-result" not in response.text
 

@@ -266,7 +266,10 @@ End to end over HTTP (`POST /api/run`): pool of {results["code_cells"]["pool_siz
         jupyter["private_gb_for_200"]
     } GB for 200 |
 """
-    path.write_text(text + hardening_sections(results) + classroom_section(results.get("classroom")))
+    from benchmarks.polls import polls_section  # the poll benchmark renders its own section
+
+    sections = hardening_sections(results) + classroom_section(results.get("classroom"))
+    path.write_text(text + sections + polls_section(results.get("polls")))
 
 
 def classroom_section(rows: list[dict] | None) -> str:

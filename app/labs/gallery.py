@@ -84,33 +84,58 @@ def _output_shapes(value: Any, label: str = "output") -> list[OutputShape]:
     return []
 
 
-def gate_blocks(module: nn.Module, name: str, parameter: torch.Tensor) -> list[GateBlock]:
-    """Split an LSTM's stacked weight or bias into its four gates' rows; other parameters have none."""
+def gate_blocks(module: nn.Module, name: str, values: torch.Tensor) -> tuple[list[GateBlock], TensorSummary | None]:
+    """Split an LSTM's stacked weight or bias (float64) into its four gates' rows, with the whole
+    tensor's summary combined from theirs; other parameters have no blocks (and None).
+
+    One call per statistic over a (gates, rest) view, and the whole summary from the blocks' own
+    (pooled variance), keeps the LSTM page at one pass over each tensor per statistic.
+    """
     if not isinstance(module, nn.LSTM) or not name.startswith(GATED_PREFIXES):
-        return []
-    size = parameter.shape[0] // len(GATES)
-    return [
+        return [], None
+    size = values.shape[0] // len(GATES)
+    blocks = values.reshape(len(GATES), -1)
+    low, high = blocks.aminmax(dim=1)
+    means = blocks.mean(dim=1)
+    per_block = blocks.shape[1]
+    # as summarize(): a block of one value (hidden_size=1, a bias) has std 0, not NaN
+    variances = blocks.var(dim=1) if per_block > 1 else torch.zeros_like(means)
+    mean = means.mean()
+    squares = (variances * (per_block - 1)).sum() + per_block * ((means - mean) ** 2).sum()
+    whole = TensorSummary(
+        shape=list(values.shape),
+        min=low.min().item(),
+        max=high.max().item(),
+        mean=mean.item(),
+        std=(squares / (values.numel() - 1)).sqrt().item(),
+    )
+    shape = [size, *values.shape[1:]]
+    gates = [
         GateBlock(
             gate=gate,
             first_row=i * size,
             last_row=(i + 1) * size - 1,
-            summary=summarize(parameter[i * size : (i + 1) * size]),
+            summary=TensorSummary(shape=shape, min=lo, max=hi, mean=block_mean, std=variance**0.5),
         )
-        for i, gate in enumerate(GATES)
+        for i, (gate, lo, hi, block_mean, variance) in enumerate(
+            zip(GATES, low.tolist(), high.tolist(), means.tolist(), variances.tolist(), strict=True)
+        )
     ]
+    return gates, whole
 
 
 def _picture(module: nn.Module, row: TensorRow, parameter: torch.Tensor, draw: bool) -> ParameterPicture:
     values = parameter.detach().double()  # one float64 copy serves the summary, the table and the picture
-    gates = gate_blocks(module, row.name, parameter)
-    # A gated bias is drawn as one row per gate, so the picture can label the four blocks.
-    drawn_values = values.reshape(len(GATES), -1) if gates and values.dim() == 1 else values
+    gates, gated_summary = gate_blocks(module, row.name, values)
     table = grid_rows(values)
+    # A gated bias is drawn as one row per gate, so the picture can label the four blocks.
+    drawn_values, labels = (values.reshape(len(GATES), -1), None) if gates and values.dim() == 1 else (values, table)
     bands = [_(gate) for gate in GATES] if gates else ()
-    drawn = heatmap(drawn_values, row.name, labels=grid_rows(drawn_values), bands=bands) if draw else None
+    labels = labels if labels is not None else grid_rows(drawn_values)
+    drawn = heatmap(drawn_values, row.name, labels=labels, bands=bands) if draw else None
     return ParameterPicture(
         row=row,
-        summary=summarize(parameter, float64_values=values),
+        summary=gated_summary or summarize(parameter, float64_values=values),
         values=table,
         block_averages=drawn.block_averages if drawn else is_block_averaged(drawn_values),
         block_rows=drawn.block[0] if drawn else 1.0,

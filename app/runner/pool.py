@@ -18,8 +18,9 @@ import time
 from collections import deque
 
 from app.runner import forker
-from app.runner.pipes import exit_result, receive, write_line
+from app.runner.pipes import exit_result, write_line
 from app.runner.warmup import PROBE_CODE
+from app.runner.workers import Worker, forker_messages
 
 PROBE_ID = "probe"
 KILL_GRACE = 0.5  # seconds a worker gets past the limit to stop itself and report its output
@@ -27,25 +28,6 @@ EXIT_WAIT = 0.5  # seconds to wait for the wait status of a worker that closed i
 RETRY_AFTER = 0.2  # seconds before asking again after the forker could not make a worker
 REFILL_DELAY = 0.005  # seconds after an answer before replacements are asked for, while one is idle
 RESPAWN_AFTER = 1.0  # a forker that dies sooner than this after its start is not replaced: the parent exits
-
-
-class Worker:
-    """Remembers one worker: the forker's id for it, its pipes, pidfd, temp dir and, once given code, its request."""
-
-    def __init__(self, worker_id: int, pid: int, code_w: int, result_r: int, pidfd: int | None, tmpdir: str):
-        self.id, self.pid, self.code_w, self.result_r, self.pidfd, self.tmpdir = (
-            worker_id,
-            pid,
-            code_w,
-            result_r,
-            pidfd,
-            tmpdir,
-        )
-        self.request_id = None
-        self.started = self.deadline = 0.0
-        self.buffer = bytearray()
-        self.exit_deadline: float | None = None  # set when its pipe closed without a valid answer
-        self.exit_status: int | None = None  # set when the forker reaped it before its pipe's end-of-file
 
 
 class Pool:
@@ -88,9 +70,9 @@ class Pool:
             pass
         os.waitpid(self.forker_pid, 0)
         while self.idle:
-            self.close_pipes(self.idle.popleft())
+            self.idle.popleft().close_pipes()
         for worker in self.workers.values():
-            self.close_pidfd(worker)
+            worker.close_pidfd()
         self.workers.clear()  # running ones end through their pipes and EXIT_WAIT
         self.requested, self.forker = 0, None
         if time.monotonic() - self.forker_started < RESPAWN_AFTER:
@@ -127,21 +109,10 @@ class Pool:
             self.requested += missing
 
     def on_forker(self) -> None:
-        while True:
-            try:
-                data, fds, flags = receive(self.forker)
-            except BlockingIOError:
-                return
-            except OSError:
-                data, fds, flags = b"", [], 0
-            if not data and not fds:
+        for message, fds, flags in forker_messages(self.forker):
+            if message is None:
                 self.forker_gone()
                 return
-            try:
-                message = json.loads(data)
-            except ValueError:
-                message = None
-            message = message if isinstance(message, dict) else {}
             if message.get("op") == "worker" and len(fds) >= 2 and not flags & socket.MSG_CTRUNC:
                 self.requested = max(0, self.requested - 1)
                 pidfd = fds[2] if len(fds) > 2 else None
@@ -163,28 +134,14 @@ class Pool:
         worker = self.workers.pop(worker_id, None)
         if worker is None:
             return
-        self.close_pidfd(worker)
+        worker.close_pidfd()
         if worker in self.idle:  # died waiting for code
             self.idle.remove(worker)
-            self.close_pipes(worker)
+            worker.close_pipes()
         elif self.exiting.pop(worker.id, None) is not None:
             self.answer(worker, exit_result(status))
         elif self.running.get(worker.result_r) is worker:
             worker.exit_status = status  # its pipe's end-of-file is still on the way
-
-    @staticmethod
-    def close_pipes(worker: Worker) -> None:
-        for fd in (worker.code_w, worker.result_r):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-
-    @staticmethod
-    def close_pidfd(worker: Worker) -> None:
-        if worker.pidfd is not None:
-            os.close(worker.pidfd)
-            worker.pidfd = None
 
     def kill(self, worker: Worker) -> None:
         """SIGKILL a worker through its pidfd (never another process), else ask the forker to."""
@@ -216,7 +173,7 @@ class Pool:
             try:
                 os.write(worker.code_w, HEADER.pack(len(code)) + code)
             except OSError:
-                self.close_pipes(worker)
+                worker.close_pipes()
                 self.kill(worker)
                 continue
             os.close(worker.code_w)

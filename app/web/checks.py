@@ -1,4 +1,9 @@
-"""Judge a predict-then-run check answered through the query string (?check=<id>&answer=<key>)."""
+"""Judge a predict-then-run check: the learner's answer against what torch answers right now.
+
+A class member's answer is recorded only from the check form's POST (state changes never ride on a
+GET, which any other site could make a browser send); a GET link with ?check=<id>&answer=<key>
+shows the same verdict and records nothing.
+"""
 
 from dataclasses import dataclass
 
@@ -22,9 +27,8 @@ class CheckState:
         return self.probe is not None and self.answer == self.probe.answer
 
 
-def asked_check(request: Request, lesson: Lesson) -> CheckPart | None:
-    """Return the check the query answers, None when it answers none; 404 for a foreign id."""
-    asked = request.query_params.get("check")
+def asked_check(lesson: Lesson, asked: str | None) -> CheckPart | None:
+    """Return the lesson's check called `asked`, None when none is asked; 404 for a foreign id."""
     if asked is None:
         return None
     part = next((p for p in lesson.parts if isinstance(p, CheckPart) and p.check_id == asked), None)
@@ -33,9 +37,8 @@ def asked_check(request: Request, lesson: Lesson) -> CheckPart | None:
     return part
 
 
-def judge(request: Request, part: CheckPart) -> CheckState:
+def judge(request: Request, part: CheckPart, answer: str | None) -> CheckState:
     """Compare the learner's prediction with what the probe makes torch answer right now."""
-    answer = request.query_params.get("answer")
     if not answer:
         return CheckState(error=_("Choose an answer first, then check it."))
     if part.option(answer) is None:

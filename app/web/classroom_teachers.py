@@ -11,6 +11,7 @@ from app.classroom.teacher_token import token_matches
 from app.i18n import gettext as _
 from app.web.classroom import TEACHER_COOKIE, read_form, store
 from app.web.cookies import set_cookie
+from app.web.middleware import cross_site_reason
 from app.web.render import render
 from app.web.run import client_key
 
@@ -18,7 +19,14 @@ router = APIRouter(include_in_schema=False)
 
 
 async def teacher(request: Request) -> None:
-    """Refuse unless the request carries a live teacher session."""
+    """Refuse unless the request carries a live teacher session and comes from this site.
+
+    The middleware guards every unsafe method; teachers' pages refuse cross-site GETs as well
+    (a link or an image on another site), so another site's page reaches none of a class's data.
+    """
+    reason = cross_site_reason(dict(request.headers.raw))
+    if reason:
+        raise HTTPException(403, reason)
     if not await store(request).is_teacher(request.cookies.get(TEACHER_COOKIE)):
         raise HTTPException(401, _("Only teachers can open this page. Sign in at /teacher with the server's token."))
 
@@ -93,7 +101,7 @@ async def create_class(request: Request):
     return _see(f"/teacher/classes/{created['id']}")
 
 
-async def _class_or_404(request: Request, class_id: str) -> dict:
+async def class_or_404(request: Request, class_id: str) -> dict:
     found = await store(request).get_class(class_id)
     if found is None:
         raise HTTPException(404, _("There is no such class (it may have been deleted)."))
@@ -104,10 +112,15 @@ def join_link(request: Request, code: str) -> str:
     return str(request.base_url).rstrip("/") + f"/join/{show_code(code)}"
 
 
+def join_qr(link: str) -> str:
+    """Draw the join link as a QR code (SVG) for the projector; the class page and the poll projector show it."""
+    return segno.make(link, error="m").svg_inline(scale=6, dark="#000", light="#fff", svgclass="qr", title=link)
+
+
 async def _class_view(request: Request, class_id: str, status: int = 200, error: str | None = None):
-    classroom = await _class_or_404(request, class_id)
+    classroom = await class_or_404(request, class_id)
     link = join_link(request, classroom["join_code"])
-    qr = segno.make(link, error="m").svg_inline(scale=6, dark="#000", light="#fff", svgclass="qr", title=link)
+    qr = join_qr(link)
     context = {
         "classroom": classroom,
         "code": show_code(classroom["join_code"]),
@@ -127,7 +140,7 @@ async def class_page(request: Request, class_id: str):
 
 @router.post("/teacher/classes/{class_id}/joining", dependencies=[Depends(teacher)])
 async def set_joining(request: Request, class_id: str):
-    await _class_or_404(request, class_id)
+    await class_or_404(request, class_id)
     wanted = (await read_form(request, {"open"}))["open"]
     if wanted not in ("yes", "no"):
         raise HTTPException(400, _("Send open=yes or open=no."))
@@ -137,14 +150,14 @@ async def set_joining(request: Request, class_id: str):
 
 @router.post("/teacher/classes/{class_id}/code", dependencies=[Depends(teacher)])
 async def new_code(request: Request, class_id: str):
-    await _class_or_404(request, class_id)
+    await class_or_404(request, class_id)
     await store(request).renew_join_code(class_id)
     return _see(f"/teacher/classes/{class_id}")
 
 
 @router.post("/teacher/classes/{class_id}/students/{student_id}/rename", dependencies=[Depends(teacher)])
 async def rename_student(request: Request, class_id: str, student_id: str):
-    await _class_or_404(request, class_id)
+    await class_or_404(request, class_id)
     try:
         name, key = read_display_name((await read_form(request, {"name"}))["name"])
         found = await store(request).rename_student(class_id, student_id, name, key)
@@ -157,7 +170,7 @@ async def rename_student(request: Request, class_id: str, student_id: str):
 
 @router.post("/teacher/classes/{class_id}/students/{student_id}/remove", dependencies=[Depends(teacher)])
 async def remove_student(request: Request, class_id: str, student_id: str):
-    await _class_or_404(request, class_id)
+    await class_or_404(request, class_id)
     if not await store(request).remove_student(class_id, student_id):
         raise HTTPException(404, _("This class has no such student."))
     return _see(f"/teacher/classes/{class_id}")
@@ -165,7 +178,7 @@ async def remove_student(request: Request, class_id: str, student_id: str):
 
 @router.post("/teacher/classes/{class_id}/delete", dependencies=[Depends(teacher)])
 async def delete_class(request: Request, class_id: str):
-    await _class_or_404(request, class_id)
+    await class_or_404(request, class_id)
     if (await read_form(request, {"confirm"}))["confirm"] != "yes":
         message = _("Tick the box to confirm: deleting a class removes its students and all their records.")
         return await _class_view(request, class_id, 422, message)

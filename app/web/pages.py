@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from typing import NamedTuple
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse
@@ -143,12 +144,12 @@ def lesson_context(
     slug: str,
     ran: CellRun | None = None,
     attempt: ExerciseAttempt | None = None,
-    judged: CheckState | None = None,
+    judged: tuple[CheckPart, CheckState] | None = None,
 ):
     """Build a lesson page's context (and the lab the query targets, if any).
 
     `ran` carries the code and result of a cell the learner just ran, `attempt` an exercise they
-    just submitted, `judged` the check the query answers (judged once by the caller); other cells and
+    just submitted, `judged` a check the learner answered and its verdict (judged once by the caller); other cells and
     exercises show their starter code.
     """
     lessons, position = find_lesson(request, slug)
@@ -156,11 +157,11 @@ def lesson_context(
     wanted = request.query_params.get("lab")
     if wanted is not None and wanted not in lesson.lab_ids:
         raise HTTPException(404, _("This lesson has no lab called “%(lab)s”.") % {"lab": wanted})
-    answered = asked_check(request, lesson)
     parts, target = [], None
     for part in lesson.parts:
         if isinstance(part, CheckPart):
-            parts.append(ShownCheck(part, (judged or judge(request, part)) if part is answered else CheckState()))
+            answered = judged is not None and judged[0] is part
+            parts.append(ShownCheck(part, judged[1] if answered else CheckState()))
         elif isinstance(part, LabPart):
             state = _lab_state(request, part.lab_id, part.start, targeted=part.lab_id == wanted)
             target = state if part.lab_id == wanted else target
@@ -183,23 +184,37 @@ def lesson_context(
     return context, target
 
 
+def _check_response(request: Request, slug: str, part: CheckPart, judged: CheckState):
+    block = Fragment("_check.html", "check_block", (part, judged, f"/lessons/{slug}"))
+    whole = lambda: ("lesson.html", lesson_context(request, slug, judged=(part, judged))[0])  # noqa: E731
+    return respond(request, block, whole, status=422 if judged.error else 200)
+
+
 @router.get("/lessons/{slug}")
 async def lesson_page(request: Request, slug: str):
     lessons, position = find_lesson(request, slug)
-    answered = asked_check(request, lessons[position])
-    judged = judge(request, answered) if answered is not None else None
-    if judged is not None:
-        await classroom.record_check(request, slug, answered.check_id, judged)
+    query = request.query_params
+    answered = asked_check(lessons[position], query.get("check"))
+    judged = judge(request, answered, query.get("answer")) if answered is not None else None
     if not is_htmx(request):
         await classroom.record_lesson(request, slug)
-    if judged is not None and "lab" not in request.query_params:
-        block = Fragment("_check.html", "check_block", (answered, judged, f"/lessons/{slug}"))
-        whole = lambda: ("lesson.html", lesson_context(request, slug, judged=judged)[0])  # noqa: E731
-        return respond(request, block, whole, status=422 if judged.error else 200)
-    context, target = lesson_context(request, slug, judged=judged)
+    if judged is not None and "lab" not in query:
+        return _check_response(request, slug, answered, judged)
+    context, target = lesson_context(request, slug, judged=(answered, judged) if judged else None)
     if target is not None:
         return lab_response(request, target, "lesson.html", context)
     return render(request, "lesson.html", context, status=422 if judged is not None and judged.error else 200)
+
+
+@router.post("/lessons/{slug}/check")
+async def answer_check(request: Request, slug: str):
+    """Judge a check answered with the check form, and record it for a class member."""
+    lessons, position = find_lesson(request, slug)
+    form = await classroom.read_form(request, {"check", "answer"})
+    answered = asked_check(lessons[position], form["check"])
+    judged = judge(request, answered, form["answer"])
+    await classroom.record_check(request, slug, answered.check_id, judged)
+    return _check_response(request, slug, answered, judged)
 
 
 @router.get("/labs")
@@ -227,3 +242,11 @@ async def preferences(request: Request, theme: str, next: str = "/"):
     response = RedirectResponse(next, status_code=303)
     set_cookie(response, request, THEME_COOKIE, theme)
     return response
+
+
+@router.get("/lessons/{slug}/check")
+async def after_check(request: Request, slug: str):
+    """The page a no-JS check answer lands on, asked for again (a language link, a reload): the lesson."""
+    find_lesson(request, slug)
+    lang = request.query_params.get("lang")
+    return RedirectResponse(f"/lessons/{slug}" + (f"?{urlencode({'lang': lang})}" if lang else ""), status_code=303)

@@ -187,6 +187,8 @@ def base_context(request: Request) -> dict[str, Any]:
         "theme": theme if theme in THEMES else "system",
         "themes": THEMES,
         "here": url_with(request, lang=None),
+        # A class member's open poll, looked up before the route ran (app/web/class_polls.py).
+        "class_poll": request.scope.get("state", {}).get("class_poll"),
     }
 
 

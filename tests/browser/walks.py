@@ -31,6 +31,14 @@ EVERY_RULE = {(DESKTOP, "light"), (PHONE, "dark")}
 # axe's rules that read colours (color-contrast-enhanced, AAA, is off by default and stays off).
 COLOUR_RULES = ("color-contrast", "link-in-text-block")
 
+# Every rule (or only `rules`), waited for: one page at a time.
+RUN_AXE = """async (rules) => {
+  const options = {resultTypes: ['violations']};
+  if (rules) options.runOnly = {type: 'rule', values: rules};
+  const result = await axe.run(document, options);
+  return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+}"""
 # Started without waiting, so the two languages' pages (two renderer processes) run axe at once;
 # COLLECT_AXE waits for the answer.
 START_AXE = """(rules) => {
@@ -114,8 +122,11 @@ MEASURE = """(smallest) => {
 }"""
 
 
-def new_walk_page(browser, server_url, width=DESKTOP, theme="light"):
-    """Open a browser page for walking: the theme cookie set, axe allowed in, motion reduced."""
+def new_walk_page(browser, server_url, width=DESKTOP, theme="light", cookies=()):
+    """Open a browser page for walking: the theme cookie set, axe allowed in, motion reduced.
+
+    `cookies` (as a Playwright context returns them) let the walk open pages behind a sign-in.
+    """
     if not AXE.exists():
         pytest.fail("axe-core is missing: scripts/setup.sh installs it with npm ci (package-lock.json)")
     # The pages' Content-Security-Policy forbids inline scripts, as it should; only the test's own
@@ -124,7 +135,7 @@ def new_walk_page(browser, server_url, width=DESKTOP, theme="light"):
         viewport={"width": width, "height": HEIGHT}, bypass_csp=True, locale="en-US", reduced_motion="reduce"
     )
     context.set_default_timeout(30_000)
-    context.add_cookies([{"name": THEME_COOKIE, "value": theme, "url": server_url}])
+    context.add_cookies([*cookies, {"name": THEME_COOKIE, "value": theme, "url": server_url}])
     return context.new_page()
 
 
@@ -135,7 +146,27 @@ def switch(page, width: int, theme: str) -> None:
     page.evaluate(SET_THEME, theme)
 
 
-def walk(browser, server_url, paths) -> dict[tuple[str, str], dict]:
+def walk(browser, server_url, width, theme, paths, measure=False, cookies=()) -> dict[tuple[str, str], dict]:
+    """Open every path in both languages at one width and theme; return axe's violations (and the layout).
+
+    The classroom's browser tests walk their signed-in pages with this; every_page_walked uses
+    walk_every_combination.
+    """
+    page = new_walk_page(browser, server_url, width, theme, cookies)
+    seen = {}
+    try:
+        for language in LANGUAGES:
+            for path in paths:
+                page.goto(server_url + in_language(path, language))
+                layout = page.evaluate(MEASURE, SMALLEST_TEXT_PX) if measure else None
+                page.add_script_tag(path=str(AXE))
+                seen[(language, path)] = {"axe": page.evaluate(RUN_AXE), "layout": layout}
+    finally:
+        page.context.close()
+    return seen
+
+
+def walk_every_combination(browser, server_url, paths) -> dict[tuple[str, str], dict]:
     """Open every path once per language; return axe's violations per (width, theme) and the phone layout."""
     pages = {language: new_walk_page(browser, server_url, *COMBINATIONS[0]) for language in LANGUAGES}
     seen = {}
@@ -163,4 +194,4 @@ def walk(browser, server_url, paths) -> dict[tuple[str, str], dict]:
 @pytest.fixture(scope="session")
 def every_page_walked(browser, server_url):
     """Walk every page in both languages: axe in both themes at both widths, and the layout at 390 px."""
-    return walk(browser, server_url, every_page())
+    return walk_every_combination(browser, server_url, every_page())

@@ -24,6 +24,12 @@ def torch_answer() -> str:
         return str(nn.Parameter(torch.zeros(3)).requires_grad)
 
 
+def answer_check(client, answer: str, htmx: bool = False):
+    """Answer the check as its form does (a POST; htmx adds its header)."""
+    headers = {"HX-Request": "true"} if htmx else {}
+    return client.post(f"{LESSON}/check", data={"check": CHECK, "answer": answer}, headers=headers)
+
+
 @pytest.fixture()
 def code(web):
     teacher = another_browser(web)
@@ -84,16 +90,17 @@ def test_class_member_work_is_recorded_and_shown_on_the_overview(web, code):
     join(web, code, "Ann")
     right = torch_answer()
     wrong = "False" if right == "True" else "True"
-    assert web.get(LESSON, params={"check": CHECK, "answer": wrong}, headers={"HX-Request": "true"}).status_code == 200
-    assert web.get(LESSON, params={"check": CHECK, "answer": right}).status_code == 200  # JS off: whole page
-    web.get(LESSON, params={"check": CHECK, "answer": "maybe"})  # not an option: not recorded
+    assert answer_check(web, wrong, htmx=True).status_code == 200
+    assert answer_check(web, right).status_code == 200  # JS off: whole page
+    assert answer_check(web, "maybe").status_code == 422  # not an option: not recorded
+    assert web.get(LESSON, params={"check": CHECK, "answer": wrong}).status_code == 200  # a link: shown, not recorded
     web.post(LESSON, data={"cell": CELL, "code": "print(1)"})
     web.post(f"{EXERCISE_LESSON}/exercises/{EXERCISE}", data={"code": SPEC.solution})
     data = web.get("/class/me/data.json").json()
     (answer,) = data["check_answers"]
     assert (answer["first_option"], answer["first_correct"]) == (wrong, False)
     assert (answer["latest_option"], answer["latest_correct"], answer["attempts"]) == (right, True, 2)
-    assert [(row["lesson_slug"], row["times"]) for row in data["lessons_opened"]] == [("tensor-or-parameter", 2)]
+    assert [(row["lesson_slug"], row["times"]) for row in data["lessons_opened"]] == [("tensor-or-parameter", 1)]
     assert [(c["cell_id"], c["outcome"], c["count"]) for c in data["cell_runs"]] == [(CELL, "ok", 1)]
     (attempt,) = data["exercise_attempts"]
     assert attempt["outcome"] == "passed" and attempt["code"] == SPEC.solution
@@ -101,15 +108,24 @@ def test_class_member_work_is_recorded_and_shown_on_the_overview(web, code):
     assert row.select("td")[1].text.startswith("1 / 1 /")
 
 
+def test_a_link_from_another_site_cannot_record_an_answer(web, code):
+    join(web, code, "Ann")
+    assert web.get(LESSON, params={"check": CHECK, "answer": "True"}).status_code == 200  # judged, shown
+    cross_site = {"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"}
+    refused = web.post(f"{LESSON}/check", data={"check": CHECK, "answer": "True"}, headers=cross_site)
+    assert refused.status_code == 403
+    assert web.get("/class/me/data.json").json()["check_answers"] == []
+
+
 def test_learners_outside_a_class_are_not_recorded(web, code):
-    assert web.get(LESSON, params={"check": CHECK, "answer": "True"}).status_code == 200
+    assert answer_check(web, "True").status_code == 200
     assert soup(web.get("/")).select_one(".class-progress") is None
     assert web.get("/class/me/data.json").status_code == 404
 
 
 def test_a_student_sees_only_their_own_data(web, code):
     join(web, code, "Ann")
-    web.get(LESSON, params={"check": CHECK, "answer": "True"})
+    answer_check(web, "True")
     bob = another_browser(web)
     join(bob, code, "Bob")
     page = bob.get("/class/me").text

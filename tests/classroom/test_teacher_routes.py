@@ -54,6 +54,15 @@ def test_every_teacher_route_refuses_without_a_session(web):
     assert "Ann" in teacher.get(path).text  # nothing was changed or deleted
 
 
+def test_a_teachers_pages_refuse_requests_another_site_started(web):
+    sign_in(web)
+    path, _code = create_class(web)
+    for headers in ({"Sec-Fetch-Site": "cross-site"}, {"Origin": "https://evil.example"}):
+        refused = web.get(path, headers=headers)
+        assert refused.status_code == 403 and "another site" in refused.text
+    assert web.get(path, headers={"Sec-Fetch-Site": "same-origin"}).status_code == 200
+
+
 def test_wrong_tokens_are_rate_limited(web):
     limit = web.app.state.settings.sign_in_rate_limit
     client = another_browser(web, "10.9.9.9")

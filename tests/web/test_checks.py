@@ -16,8 +16,9 @@ def torch_answer() -> str:
 
 
 def ask(client, answer, htmx=True, check=CHECK, **params):
+    """Answer as the check form does: a POST (htmx adds its header)."""
     headers = {"HX-Request": "true"} if htmx else {}
-    return client.get(LESSON, params={"check": check, "answer": answer, **params}, headers=headers)
+    return client.post(f"{LESSON}/check", params=params, data={"check": check, "answer": answer}, headers=headers)
 
 
 def test_right_prediction(client):
@@ -58,3 +59,20 @@ def test_bad_answers_are_422_in_place(client, answer, text):
 
 def test_unknown_check_is_404(client):
     assert ask(client, "True", check="nope").status_code == 404
+
+
+def test_the_check_form_posts_its_answer(client):
+    form = soup(client.get(LESSON)).select_one(f"#check-{CHECK} form")
+    assert form["method"] == "post" and form["action"].startswith(f"{LESSON}/check")
+    assert form["hx-post"] == f"{LESSON}/check"
+
+
+def test_a_link_with_an_answer_shows_the_verdict(client):
+    response = client.get(LESSON, params={"check": CHECK, "answer": torch_answer()}, headers={"HX-Request": "true"})
+    assert soup(response).select_one(f"#check-{CHECK}")["data-check-result"] == "correct"
+
+
+def test_the_answered_page_asked_for_again_goes_back_to_the_lesson(client):
+    response = client.get(f"{LESSON}/check", params={"lang": "zh-CN"}, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == f"{LESSON}?lang=zh-CN"
+    assert client.get("/lessons/nope/check", follow_redirects=False).status_code == 404
