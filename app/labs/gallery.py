@@ -16,7 +16,7 @@ from app.i18n import gettext as _
 from app.labs.base import Lab
 from app.labs.inspect import TensorRow, TensorSummary, buffer_rows, parameter_rows, summarize
 from app.labs.zoo import MODELS, build, example_input
-from app.pictures.svg import grid_rows, heatmap, is_block_averaged
+from app.pictures.svg import grid_rows, grid_shape, heatmap, is_block_averaged
 
 ModelId = Literal["linear_bias", "matmul3", "sge", "vit_tokens", "lstm"]
 assert set(ModelId.__args__) == set(MODELS), "ModelId must list exactly the zoo's models"
@@ -51,6 +51,7 @@ class ParameterPicture(BaseModel):
     block_cols: float = Field(1.0, description="Values per square of the heat map, across (1 unless averaged).")
     scale: float = Field(0.0, description="The colour bar's ends are +-scale: max |value| of the squares drawn.")
     gates: list[GateBlock] = Field([], description="An LSTM weight's or bias's four gate blocks, in torch's order.")
+    drawn_shape: list[int] = Field(description="Rows x columns the picture lays the values out as (before averaging).")
     heatmap_svg: str = Field("", exclude=True, description="The heat map as SVG (HTML pages only).")
 
 
@@ -141,6 +142,7 @@ def _picture(module: nn.Module, row: TensorRow, parameter: torch.Tensor, draw: b
         block_cols=drawn.block[1] if drawn else 1.0,
         scale=drawn.limit if drawn else 0.0,
         gates=gates,
+        drawn_shape=list(grid_shape(drawn_values)),
         heatmap_svg=str(drawn.svg) if drawn else "",
     )
 

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from app.settings import REPO_ROOT
+from tests.browser.walks import every_page_walked  # noqa: F401  (here, so both walk tests share one walk)
 
 # CI shares two cores with the server and chromium; wait longer than Playwright's 5 s default
 # before calling a page broken (a working page answers in milliseconds either way).

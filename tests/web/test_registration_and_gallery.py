@@ -195,7 +195,27 @@ def test_lstm_page_labels_the_four_gate_blocks_with_their_own_statistics(client)
             assert cells[0] == f"[{gate * 64}:{(gate + 1) * 64}]"
             expected = [block.min(), block.max(), block.mean(), block.std()]
             assert cells[1:] == [f"{value.item():.3g}" for value in expected], (name, gate)
-        assert "256 rows = 4 × hidden_size (64)" in figure.figcaption.get_text()
+        caption = figure.figcaption.get_text()
+        if parameter.dim() == 2:
+            assert f"{parameter.shape[0]} rows = 4 × hidden_size ({lstm.hidden_size})" in caption, name
+        else:
+            assert "rows = " not in caption, name
+
+
+def test_lstm_bias_caption_and_picture_agree_on_four_gate_rows(client):
+    """A 1-D bias of 4 * hidden_size values is drawn as one row per gate, and its caption says so."""
+    lstm = nn.LSTM(512, 64)  # the gallery's defaults
+    page = soup(client.get("/models/lstm"))
+    figures = dict(zip((name for name, _ in lstm.named_parameters()), page.select(".gallery-figure"), strict=True))
+    for name in ("bias_ih_l0", "bias_hh_l0"):
+        (values,) = getattr(lstm, name).shape
+        gates, hidden = values // lstm.hidden_size, lstm.hidden_size  # torch stacks i, f, g, o
+        caption = figures[name].figcaption.get_text()
+        assert f"its {values} values = 4 × hidden_size ({hidden})" in caption
+        assert f"draws them as {gates} rows of {hidden} values, one row per gate" in caption
+        drawn = figures[name].select_one("svg.heatmap > svg")  # the cells' grid: viewBox 0 0 columns rows
+        assert drawn["viewbox"] == f"0 0 {hidden} {gates}"  # the HTML parser lowercases attribute names
+        assert [th.get_text() for th in figures[name].select(".gallery-gates thead th")][1] == "values"
 
 
 def test_heat_map_scale_and_caption_agree(client):
