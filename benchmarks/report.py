@@ -268,10 +268,15 @@ End to end over HTTP (`POST /api/run`): pool of {results["code_cells"]["pool_siz
     } GB for 200 |
 """
     from benchmarks.polls import polls_section  # the poll benchmark renders its own section
+    from benchmarks.teacher_views import teacher_views_section
 
     sections = hardening_sections(results) + classroom_section(results.get("classroom"))
     path.write_text(
-        text + sections + class_view_section(results.get("class_view")) + polls_section(results.get("polls"))
+        text
+        + sections
+        + class_view_section(results.get("class_view"))
+        + teacher_views_section(results.get("teacher_views"))
+        + polls_section(results.get("polls"))
     )
 
 

@@ -1,7 +1,7 @@
 """Lay a class's records out as a gradebook: one row per student, as CSV a spreadsheet opens safely.
 
 Pure: it takes the lessons (in the teacher's language, for the headers) and the rows the store's
-class_records returns. A check counts as right as the server's torch probe judged it when the
+export_records returns. A check counts as right as the server's torch probe judged it when the
 student answered; an exercise as solved when one attempt passed in the learner's own sandbox.
 """
 

@@ -110,7 +110,7 @@ def _download(body: str, media_type: str, name: str, extension: str) -> Response
 @router.get("/teacher/classes/{class_id}/export.csv")
 async def export_csv(request: Request, class_id: str):
     classroom = await class_or_404(request, class_id)
-    table = gradebook(lessons_here(request), await store(request).class_records(class_id))
+    table = gradebook(lessons_here(request), await store(request).export_records(class_id))
     return _download(csv_text(table), "text/csv; charset=utf-8", classroom["name"], "csv")
 
 
@@ -122,6 +122,6 @@ def _plain(value):
 async def export_json(request: Request, class_id: str):
     classroom = await class_or_404(request, class_id)
     data = {"class": {key: classroom[key] for key in ("name", "ends_on", "created_at")}}
-    data |= await store(request).class_records(class_id)
+    data |= await store(request).export_records(class_id)
     body = json.dumps(data, default=_plain, ensure_ascii=False, indent=2)
     return _download(body, "application/json", classroom["name"], "json")

@@ -97,7 +97,7 @@ async def test_most_missed_first_per_lesson_and_for_the_class(store, course):
     assert "原封不动" in next(o for o in whole[1].options if o.key == "changed").feedback_html  # the teacher's language
 
 
-async def test_class_records_hold_everything_of_the_class_only(store, course):
+async def test_export_records_hold_everything_of_the_class_only(store, course):
     class_id, (ann,) = await class_of(store, "Ann")
     _other, (bob,) = await class_of(store, "Bob")
     for member in (ann, bob):
@@ -105,7 +105,7 @@ async def test_class_records_hold_everything_of_the_class_only(store, course):
         await store.record_lesson(member, LESSON)
         await store.record_cell(member, LESSON, "rebinding", "ok")
         await store.record_exercise(member, LESSON, "zero_parameters", "failed", ["zeros"], [], "pass")
-    records = await store.class_records(class_id)
+    records = await store.export_records(class_id)
     assert [student["display_name"] for student in records["students"]] == ["Ann"]
     for table in ("check_answers", "exercise_attempts", "lessons_opened", "cell_runs"):
         assert len(records[table]) == 1, table

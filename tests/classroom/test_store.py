@@ -175,3 +175,23 @@ async def test_a_record_that_fails_does_not_take_others_in_its_batch_with_it(sto
     assert results[0] is None and results[2] is None and isinstance(results[1], IntegrityError)
     (answer,) = await store.class_answers(created["id"])
     assert answer["attempts"] == 2
+
+
+def test_no_two_store_areas_define_the_same_query():
+    """Each area's mixin adds its own queries: a name defined twice would silently shadow one of them
+    (only an extension that calls super(), like PollStore.my_data, may reuse a name)."""
+    import inspect
+
+    from app.classroom.store import ClassStore
+    from app.classroom.store.base import StoreBase
+
+    seen: dict[str, str] = {}
+    for area in ClassStore.__mro__[1:]:
+        if not issubclass(area, StoreBase) or area is StoreBase:
+            continue
+        for name, member in vars(area).items():
+            if name.startswith("__") or not callable(member):
+                continue
+            extends = "super()" in inspect.getsource(member)
+            assert name not in seen or extends or seen[name] == "extends", f"{name}: {area.__name__} and {seen[name]}"
+            seen.setdefault(name, "extends" if extends else area.__name__)

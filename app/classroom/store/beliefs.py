@@ -36,7 +36,7 @@ class BeliefStore(StoreBase):
         async with self._reading() as db:
             return list((await db.scalars(query)).all())
 
-    async def class_records(self, class_id: str) -> dict[str, list[dict]]:
+    async def export_records(self, class_id: str) -> dict[str, list[dict]]:
         """Return the class's students and every record of theirs, table by table (for the exports).
 
         Records keep the student's random id, so a row can be matched to its student; the class id,
