@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
+from app.web.render import THEME_COOKIE
 from tests.browser.pages import in_language, poll_pages
 from tests.browser.test_classroom import teacher_token
 from tests.browser.walks import AXE, MEASURE, RUN_AXE, SMALLEST_TEXT_PX
@@ -25,6 +26,17 @@ def axe_and_layout(page) -> tuple[list, dict]:
     layout = page.evaluate(MEASURE, SMALLEST_TEXT_PX)
     page.add_script_tag(path=str(AXE))
     return page.evaluate(RUN_AXE), layout
+
+
+def no_violations(*pages):
+    """Axe and the layout measure on each page (the students' pages are 390 px wide)."""
+    for page in pages:
+        found, layout = axe_and_layout(page)
+        assert found == [] and layout["sticking"] == [], (page.url, found, layout)
+
+
+def in_theme(context, server_url, theme):
+    context.add_cookies([{"name": THEME_COOKIE, "value": theme, "url": server_url}])
 
 
 def join_class(context, server_url, code, name, language):
@@ -57,9 +69,11 @@ def test_a_class_votes_twice_and_torch_reveals_the_answer(browser, server_url, l
     on = [
         browser.new_context(locale="en-US", viewport={"width": 390, "height": 844}, bypass_csp=True) for _ in range(2)
     ]
+    in_theme(on[1], server_url, "dark")  # Ann reads the light theme, Bo the dark one
     off = browser.new_context(locale="en-US", java_script_enabled=False)
     ann, bo = (join_class(context, server_url, code, name, language) for context, name in zip(on, NAMES[language]))
     cy = join_class(off, server_url, code, NAMES[language][2], language)
+    expect(bo.locator("html")).to_have_attribute("data-theme", "dark")
 
     teacher.goto(server_url + class_path)
     teacher.locator(f"a[href='{class_path}/polls']").click()
@@ -79,12 +93,13 @@ def test_a_class_votes_twice_and_torch_reveals_the_answer(browser, server_url, l
     expect(projector.locator("[data-vote-count]")).to_have_attribute("data-vote-count", "3")
     expect(ann.locator("[data-poll-count]")).to_have_count(0)  # no counts until the teacher shows them
 
-    found, layout = axe_and_layout(ann)
-    assert found == [] and layout["sticking"] == [], (found, layout)
+    no_violations(ann, bo)  # a pressed option in each theme
 
     teacher.locator("input[name=to][value=shown] + button").click()
     expect(projector.locator(".poll-table [data-option=True] [data-round-count]")).to_have_text("2 (67%)")
-    expect(ann.locator(".poll-table")).to_be_visible()
+    for student in (ann, bo):
+        expect(student.locator(".poll-table")).to_be_visible()
+    no_violations(ann, bo)  # the distribution table in each theme
 
     teacher.locator("form[action$='/again'] button").click()
     expect(projector.locator("[data-poll-round]")).to_have_attribute("data-poll-round", "2")  # it followed
@@ -100,15 +115,19 @@ def test_a_class_votes_twice_and_torch_reveals_the_answer(browser, server_url, l
     expect(projector.locator(".poll-table thead th")).to_have_count(4)  # option, round 1, round 2, meaning
     expect(projector.locator(".poll-table [data-option=True] [data-round-count]")).to_have_text(["2 (67%)", "0 (0%)"])
     expect(ann.locator(".class-poll .verdict-correct")).to_be_visible()
+    expect(bo.locator(".class-poll .verdict-correct")).to_be_visible()
+    no_violations(ann, bo)  # the verdict and torch's answer in each theme
     cy.reload()
     expect(cy.locator(".class-poll .verdict-correct")).to_be_visible()
 
-    for path in poll_pages(class_path, projector.url.split("/")[-2]):
-        teacher.goto(server_url + in_language(path, language))
-        found, _layout = axe_and_layout(teacher)
-        assert found == [], (path, found)
     projector.set_viewport_size({"width": 390, "height": 844})
-    found, layout = axe_and_layout(projector)
-    assert found == [] and layout["sticking"] == [], (found, layout)
+    for theme in ("light", "dark"):
+        in_theme(teacher_context, server_url, theme)
+        for path in poll_pages(class_path, projector.url.split("/")[-2]):
+            teacher.goto(server_url + in_language(path, language))
+            found, _layout = axe_and_layout(teacher)
+            assert found == [], (theme, path, found)
+        projector.reload()
+        no_violations(projector)
     for context in (teacher_context, *on, off):
         context.close()
