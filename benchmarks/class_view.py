@@ -22,7 +22,7 @@ import torch
 from app.classroom.rules import read_display_name
 from app.main import create_app
 from app.settings import REPO_ROOT, Settings
-from benchmarks.in_process import _median_ms
+from benchmarks.in_process import _median_ms, get_scope
 
 STUDENTS, LESSONS, TARGET_MS = 200, 10, 50.0
 TOKEN = "benchmark-teacher-token-0123456789"
@@ -54,23 +54,10 @@ async def _seed(app) -> str:
 
 
 def _scope(path: str, query: str, cookie: str, htmx: bool) -> dict:
-    headers = [(b"host", b"127.0.0.1"), (b"cookie", f"plab_teacher={cookie}".encode())]
+    headers = [(b"cookie", f"plab_teacher={cookie}".encode())]
     if htmx:
         headers.append((b"hx-request", b"true"))
-    return {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": query.encode(),
-        "root_path": "",
-        "headers": headers,
-        "client": ("127.0.0.1", 1),
-        "server": ("127.0.0.1", 80),
-    }
+    return get_scope(path, query, headers)
 
 
 async def _request(app, scope: dict, status: int) -> int:

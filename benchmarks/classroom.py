@@ -105,10 +105,11 @@ async def _stored_answers(url: str) -> list[dict]:
         await engine.dispose()
 
 
-def run_one(database: str, students: int = 200, window: float = 2.0, workers: int = 2) -> dict:
-    """Measure one database kind ('sqlite' or 'postgresql') with a fresh database."""
+def fresh_database(database: str, prefix: str):
+    """Return (data folder, URL, cluster or None, server environment) for a fresh 'sqlite' or
+    'postgresql' database; the caller stops the cluster."""
     cluster = None
-    folder = Path(tempfile.mkdtemp(prefix="plab-bench-class-"))
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
     if database == "postgresql":
         from tests.classroom.postgres import Cluster  # the tests' throwaway cluster, reused
 
@@ -118,6 +119,12 @@ def run_one(database: str, students: int = 200, window: float = 2.0, workers: in
         url = f"sqlite+aiosqlite:///{folder / 'classroom.sqlite3'}"
     env = {"PLAB_DATA_DIR": str(folder), "PLAB_DATABASE_URL": url, "PLAB_TEACHER_TOKEN": TOKEN}
     env |= {"PLAB_CELLS_ENABLED": "false", "PLAB_JOIN_RATE_LIMIT": "10000"}
+    return folder, url, cluster, env
+
+
+def run_one(database: str, students: int = 200, window: float = 2.0, workers: int = 2) -> dict:
+    """Measure one database kind ('sqlite' or 'postgresql') with a fresh database."""
+    folder, url, cluster, env = fresh_database(database, "plab-bench-class-")
     try:
         with running_server(workers=workers, extra_env=env) as (base, _pid, _ready):
             figures = asyncio.run(_class_answering(base, students, window))

@@ -24,11 +24,8 @@ ROUNDS = 5  # the median round is reported: one slow round (another process woke
 FRESH_REGISTRATION = "registration lab, 10-step history never seen before"
 
 
-def _scope(scenario: Scenario) -> dict:
-    path, _, query = scenario.path.partition("?")
-    headers = [(b"host", b"127.0.0.1"), (b"accept-encoding", b"gzip")]
-    if scenario.htmx:
-        headers.append((b"hx-request", b"true"))
+def get_scope(path: str, query: str, headers: list[tuple[bytes, bytes]]) -> dict:
+    """An ASGI scope for a GET of `path?query` from 127.0.0.1 (the in-process benchmarks share it)."""
     return {
         "type": "http",
         "asgi": {"version": "3.0"},
@@ -39,10 +36,18 @@ def _scope(scenario: Scenario) -> dict:
         "raw_path": path.encode(),
         "query_string": query.encode(),
         "root_path": "",
-        "headers": headers,
+        "headers": [(b"host", b"127.0.0.1"), *headers],
         "client": ("127.0.0.1", 1),
         "server": ("127.0.0.1", 80),
     }
+
+
+def _scope(scenario: Scenario) -> dict:
+    path, _, query = scenario.path.partition("?")
+    headers = [(b"accept-encoding", b"gzip")]
+    if scenario.htmx:
+        headers.append((b"hx-request", b"true"))
+    return get_scope(path, query, headers)
 
 
 async def _request(app, scope: dict) -> None:

@@ -17,16 +17,14 @@ import os
 import re
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
-from pathlib import Path
 
 import httpx2 as httpx
 
+from benchmarks.classroom import TOKEN, fresh_database
 from benchmarks.server import REPO_ROOT, running_server
 
-TOKEN = "benchmark-teacher-token-0123456789"
 CHECK = "tensor_requires_grad_is_not_parameter"
 HTMX = {"HX-Request": "true"}
 SEEN = re.compile(r'id="class-poll-seen" name="seen" value="([^"]*)"')
@@ -158,17 +156,7 @@ async def _stored_votes(url: str, class_id: str) -> list[dict[str, int]]:
 
 def run_one(database: str, students: int = 200, window: float = 2.0, workers: int = 2) -> dict:
     """Measure one database kind ('sqlite' or 'postgresql') with a fresh database."""
-    cluster = None
-    folder = Path(tempfile.mkdtemp(prefix="plab-bench-polls-"))
-    if database == "postgresql":
-        from tests.classroom.postgres import Cluster  # the tests' throwaway cluster, reused
-
-        cluster = Cluster().start()
-        url = cluster.create_database("plab_bench")
-    else:
-        url = f"sqlite+aiosqlite:///{folder / 'classroom.sqlite3'}"
-    env = {"PLAB_DATA_DIR": str(folder), "PLAB_DATABASE_URL": url, "PLAB_TEACHER_TOKEN": TOKEN}
-    env |= {"PLAB_CELLS_ENABLED": "false", "PLAB_JOIN_RATE_LIMIT": "10000"}
+    _folder, url, cluster, env = fresh_database(database, "plab-bench-polls-")
     load = round(os.getloadavg()[0], 1)  # what else this machine was doing when the run began
     try:
         with running_server(workers=workers, extra_env=env) as (base, _pid, _ready):
